@@ -1,0 +1,98 @@
+package dev.pen.api;
+
+import java.util.Objects;
+
+/**
+ * Where to listen or connect: a host (name or literal, {@code null} meaning every local address) and a port, or
+ * the path of a Unix domain socket. Values are unresolved; the balancer resolves host names when it starts.
+ *
+ * <p>The text forms are pen's: {@code [host:]port} for a listener, where the last colon splits host from port
+ * (so {@code ::1:8080} is IPv6) and brackets are also accepted ({@code [::1]:8080}); any string with a {@code /}
+ * is a Unix socket path. Ports may be service names from {@code /etc/services}.
+ */
+public record Address(String host, int port, String path) {
+
+    /** Creates an address; exactly one of a port (with an optional host) or a path must be given. */
+    public Address {
+        if (path != null) {
+            if (path.isEmpty()) {
+                throw new IllegalArgumentException("empty Unix socket path (expected a path such as /run/pen.sock)");
+            }
+            if (host != null || port != 0) {
+                throw new IllegalArgumentException("unexpected host or port with Unix socket path " + path);
+            }
+        } else {
+            checkPort(port);
+        }
+    }
+
+    /** A TCP or UDP address; {@code host} may be {@code null} for every local address. */
+    public static Address of(String host, int port) {
+        return new Address(host, port, null);
+    }
+
+    /** A Unix domain socket path. */
+    public static Address unix(String path) {
+        return new Address(null, 0, Objects.requireNonNull(path, "path"));
+    }
+
+    /** True for a Unix domain socket path. */
+    public boolean isUnix() {
+        return path != null;
+    }
+
+    /**
+     * Parses a listen address: {@code port}, {@code host:port}, {@code ipv6:port}, {@code [ipv6]:port} or a path
+     * containing {@code /}. {@code protocol} ("tcp" or "udp") chooses the service table for port names.
+     */
+    public static Address parseListen(String text, String protocol) {
+        Objects.requireNonNull(text, "text");
+        String s = text.trim();
+        if (s.isEmpty()) {
+            throw new IllegalArgumentException("empty listen address (expected [host:]port or a socket path)");
+        }
+        if (s.indexOf('/') >= 0) {
+            return unix(s);
+        }
+        String host = null;
+        String portText = s;
+        if (s.startsWith("[")) {
+            int close = s.indexOf(']');
+            if (close < 0 || close + 1 >= s.length() || s.charAt(close + 1) != ':') {
+                throw new IllegalArgumentException("bad address '" + text + "' (expected [ipv6]:port)");
+            }
+            host = s.substring(1, close);
+            portText = s.substring(close + 2);
+        } else {
+            int colon = s.lastIndexOf(':');
+            if (colon >= 0) {
+                host = s.substring(0, colon);
+                portText = s.substring(colon + 1);
+            }
+        }
+        if (host != null && host.isEmpty()) {
+            host = null;
+        }
+        return of(host, Services.port(portText, protocol));
+    }
+
+    /** Checks a port number, naming the value and the expected range when it is out of range. */
+    public static int checkPort(int port) {
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("unexpected port: " + port + " (expected 1..65535)");
+        }
+        return port;
+    }
+
+    /** pen's text for this address: {@code host:port}, {@code [v6]:port}, {@code port} or the path. */
+    @Override
+    public String toString() {
+        if (path != null) {
+            return path;
+        }
+        if (host == null) {
+            return Integer.toString(port);
+        }
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+}

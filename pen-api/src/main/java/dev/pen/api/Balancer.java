@@ -1,0 +1,111 @@
+package dev.pen.api;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * A running balancer. Obtain one with {@link #start(BalancerConfig)}, which finds the implementation on the class
+ * path (pen-netty), or directly from pen-netty's {@code NettyBalancer.start}, which also takes a metrics registry.
+ *
+ * <p>Every method is thread-safe and may be called while traffic flows. Backends keep their index (pen's
+ * {@code server N}): removing one leaves its slot empty and no other index changes; adding fills the first empty
+ * slot. {@link #close()} stops accepting, closes the open connections and waits for the threads to finish.
+ */
+public interface Balancer extends AutoCloseable {
+
+    /**
+     * Starts a balancer with the implementation found by {@link ServiceLoader}.
+     *
+     * @throws IllegalArgumentException for a bad or unresolvable setting, naming it
+     * @throws IllegalStateException when the listener cannot be opened (address in use, say) or no implementation
+     *     is on the class path
+     */
+    static Balancer start(BalancerConfig config) {
+        for (BalancerProvider provider : ServiceLoader.load(BalancerProvider.class)) {
+            return provider.start(config);
+        }
+        throw new IllegalStateException("no balancer implementation on the class path (expected pen-netty)");
+    }
+
+    /** The address the listener is bound to (with the real port when the config asked for port 0). */
+    SocketAddress localAddress();
+
+    /** The occupied backend slots in index order. */
+    List<BackendStats> backends();
+
+    /** Backend slot {@code index}, or empty when that slot is empty or beyond the table. */
+    Optional<BackendStats> backend(int index);
+
+    /** The number of backend slots, empty ones included (pen's server count). */
+    int backendSlots();
+
+    /** Statistics of the emergency server, when one is configured. */
+    Optional<BackendStats> emergency();
+
+    /** Statistics of the abuse server, when one is configured. */
+    Optional<BackendStats> abuse();
+
+    /**
+     * Puts {@code backend} in the first empty slot, or a new one at the end, and returns its index.
+     *
+     * @throws IllegalArgumentException when its host cannot be resolved
+     */
+    int addBackend(Backend backend);
+
+    /**
+     * Puts {@code backend} in slot {@code index}, extending the table with empty slots if needed (pen's
+     * {@code server N address ...}). Connections already open to the old backend carry on; its figures are kept
+     * when only limits, weight, priority or ACL change.
+     */
+    void setBackend(int index, Backend backend);
+
+    /** Empties slot {@code index}; open connections to it carry on until they end. */
+    void removeBackend(int index);
+
+    /** Stops sending new clients (returning ones included) to backend {@code index}; open connections carry on. */
+    void drainBackend(int index);
+
+    /** Blacklists backend {@code index} for {@code duration} from now; {@link Duration#ZERO} lifts it. */
+    void blacklistBackend(int index, Duration duration);
+
+    Modes modes();
+
+    void setModes(Modes modes);
+
+    Limits limits();
+
+    void setLimits(Limits limits);
+
+    Strategy strategy();
+
+    /** Replaces the strategy; the new picker starts from its initial state. */
+    void setStrategy(Strategy strategy);
+
+    /** Access list {@code number} (0 to 9). */
+    AccessList accessList(int number);
+
+    void setAccessList(int number, AccessList list);
+
+    int clientAcl();
+
+    void setClientAcl(int number);
+
+    /** The tracked clients, in table order (pen's {@code recent} and status page). */
+    List<ClientStats> clients();
+
+    /** The connections open now. */
+    List<ConnectionInfo> connections();
+
+    /** Closes connection {@code id} (see {@link ConnectionInfo#id()}); false when no such connection is open. */
+    boolean closeConnection(long id);
+
+    /** Connections open now, also those still connecting to a backend. */
+    int activeConnections();
+
+    /** Stops accepting, closes every connection and releases the threads. Idempotent. */
+    @Override
+    void close();
+}

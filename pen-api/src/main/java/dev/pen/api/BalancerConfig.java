@@ -1,0 +1,299 @@
+package dev.pen.api;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything needed to start a {@link Balancer}: where to listen, the backends in index order, the strategy and
+ * mode flags, limits, optional emergency and abuse servers, pen's ten access lists and which one guards clients,
+ * connection log listeners, and the transport. Immutable; build one with {@link #builder()}.
+ */
+public final class BalancerConfig {
+    private final Address listen;
+    private final List<Backend> backends;
+    private final Strategy strategy;
+    private final Modes modes;
+    private final Limits limits;
+    private final Backend emergency;
+    private final Backend abuse;
+    private final List<AccessList> accessLists;
+    private final int clientAcl;
+    private final List<ConnectionLog> connectionLogs;
+    private final Transport transport;
+    private final int eventLoops;
+    private final int backlog;
+    private final boolean reusePort;
+    private final boolean tcpNoDelay;
+
+    private BalancerConfig(Builder b, Address listen, List<Backend> backends, Backend emergency, Backend abuse) {
+        this.listen = listen;
+        this.backends = List.copyOf(backends);
+        this.strategy = b.strategy;
+        this.modes = b.modes;
+        this.limits = b.limits;
+        this.emergency = emergency;
+        this.abuse = abuse;
+        this.accessLists = List.of(b.accessLists);
+        this.clientAcl = b.clientAcl;
+        this.connectionLogs = List.copyOf(b.connectionLogs);
+        this.transport = b.transport;
+        this.eventLoops = b.eventLoops;
+        this.backlog = b.backlog;
+        this.reusePort = b.reusePort;
+        this.tcpNoDelay = b.tcpNoDelay;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Address listen() {
+        return listen;
+    }
+
+    /** Backends by pen index; the list may be empty (backends can be added later). */
+    public List<Backend> backends() {
+        return backends;
+    }
+
+    public Strategy strategy() {
+        return strategy;
+    }
+
+    public Modes modes() {
+        return modes;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /** The emergency server (pen's -e), used only when every backend failed; {@code null} when none. */
+    public Backend emergency() {
+        return emergency;
+    }
+
+    /** The abuse server (pen's -B) for clients the client ACL denies; {@code null} when none. */
+    public Backend abuse() {
+        return abuse;
+    }
+
+    /** pen's ten access lists, 0 to 9. */
+    public List<AccessList> accessLists() {
+        return accessLists;
+    }
+
+    /** The access list that new clients must pass (pen's {@code client_acl}, default 0). */
+    public int clientAcl() {
+        return clientAcl;
+    }
+
+    public List<ConnectionLog> connectionLogs() {
+        return connectionLogs;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Event loop threads for the relay (default 1, as pen is one process with one loop). */
+    public int eventLoops() {
+        return eventLoops;
+    }
+
+    /** The listen backlog (pen's -q, default 500). */
+    public int backlog() {
+        return backlog;
+    }
+
+    /** Whether the listener sets SO_REUSEPORT, so another balancer may bind the same port (default off). */
+    public boolean reusePort() {
+        return reusePort;
+    }
+
+    /** Whether TCP_NODELAY is set on both sides of each connection (default on). */
+    public boolean tcpNoDelay() {
+        return tcpNoDelay;
+    }
+
+    @Override
+    public String toString() {
+        return "BalancerConfig{listen=" + listen + ", backends=" + backends + ", modes=" + modes + ", limits="
+                + limits + "}";
+    }
+
+    /** Collects settings; {@link #build()} checks them and names the first bad one. */
+    public static final class Builder {
+        private String listenText;
+        private Address listen;
+        private final List<Object> backends = new ArrayList<>();
+        private Strategy strategy = Strategy.penModes();
+        private Modes modes = Modes.DEFAULT;
+        private Limits limits = Limits.DEFAULT;
+        private Object emergency;
+        private Object abuse;
+        private final AccessList[] accessLists = new AccessList[AccessList.LISTS];
+        private int clientAcl;
+        private final List<ConnectionLog> connectionLogs = new ArrayList<>();
+        private Transport transport = Transport.AUTO;
+        private int eventLoops = 1;
+        private int backlog = 500;
+        private boolean reusePort;
+        private boolean tcpNoDelay = true;
+
+        private Builder() {
+            Arrays.fill(accessLists, AccessList.empty());
+        }
+
+        /** Listen on pen's {@code [host:]port} or a Unix socket path; parsed by {@link #build()}. */
+        public Builder listen(String text) {
+            this.listenText = Objects.requireNonNull(text, "listen");
+            this.listen = null;
+            return this;
+        }
+
+        public Builder listen(Address address) {
+            this.listen = Objects.requireNonNull(address, "listen");
+            this.listenText = null;
+            return this;
+        }
+
+        /** Adds a backend from pen's server spec; a missing port defaults to the listen port. */
+        public Builder backend(String spec) {
+            backends.add(Objects.requireNonNull(spec, "backend"));
+            return this;
+        }
+
+        public Builder backend(Backend backend) {
+            backends.add(Objects.requireNonNull(backend, "backend"));
+            return this;
+        }
+
+        public Builder backends(List<Backend> list) {
+            list.forEach(this::backend);
+            return this;
+        }
+
+        public Builder strategy(Strategy s) {
+            this.strategy = Objects.requireNonNull(s, "strategy");
+            return this;
+        }
+
+        public Builder modes(Modes m) {
+            this.modes = Objects.requireNonNull(m, "modes");
+            return this;
+        }
+
+        public Builder limits(Limits l) {
+            this.limits = Objects.requireNonNull(l, "limits");
+            return this;
+        }
+
+        /** The emergency server from pen's {@code host[:port]}; a missing port defaults to the listen port. */
+        public Builder emergency(String spec) {
+            this.emergency = spec;
+            return this;
+        }
+
+        public Builder emergency(Backend backend) {
+            this.emergency = backend;
+            return this;
+        }
+
+        /** The abuse server from pen's {@code host[:port]}; a missing port defaults to the listen port. */
+        public Builder abuse(String spec) {
+            this.abuse = spec;
+            return this;
+        }
+
+        public Builder abuse(Backend backend) {
+            this.abuse = backend;
+            return this;
+        }
+
+        public Builder accessList(int number, AccessList list) {
+            checkAcl(number);
+            accessLists[number] = Objects.requireNonNull(list, "list");
+            return this;
+        }
+
+        public Builder clientAcl(int number) {
+            checkAcl(number);
+            this.clientAcl = number;
+            return this;
+        }
+
+        public Builder connectionLog(ConnectionLog log) {
+            connectionLogs.add(Objects.requireNonNull(log, "log"));
+            return this;
+        }
+
+        public Builder transport(Transport t) {
+            this.transport = Objects.requireNonNull(t, "transport");
+            return this;
+        }
+
+        public Builder eventLoops(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("unexpected event loops: " + n + " (expected 1 or more)");
+            }
+            this.eventLoops = n;
+            return this;
+        }
+
+        public Builder backlog(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("unexpected backlog: " + n + " (expected 1 or more)");
+            }
+            this.backlog = n;
+            return this;
+        }
+
+        public Builder reusePort(boolean on) {
+            this.reusePort = on;
+            return this;
+        }
+
+        public Builder tcpNoDelay(boolean on) {
+            this.tcpNoDelay = on;
+            return this;
+        }
+
+        /**
+         * Checks everything and returns the config.
+         *
+         * @throws IllegalArgumentException naming the first bad value and what was expected
+         */
+        public BalancerConfig build() {
+            Address l = listen;
+            if (l == null) {
+                if (listenText == null) {
+                    throw new IllegalArgumentException("no listen address (expected [host:]port or a socket path)");
+                }
+                l = Address.parseListen(listenText, "tcp");
+            }
+            int defaultPort = l.isUnix() ? 0 : l.port();
+            List<Backend> parsed = new ArrayList<>(backends.size());
+            for (Object b : backends) {
+                parsed.add(toBackend(b, defaultPort));
+            }
+            return new BalancerConfig(this, l, parsed, toBackend(emergency, defaultPort), toBackend(abuse, defaultPort));
+        }
+
+        private static Backend toBackend(Object spec, int defaultPort) {
+            if (spec == null || spec instanceof Backend) {
+                return (Backend) spec;
+            }
+            return Backend.parse((String) spec, defaultPort);
+        }
+
+        private static void checkAcl(int number) {
+            if (number < 0 || number >= AccessList.LISTS) {
+                throw new IllegalArgumentException(
+                        "unexpected acl number: " + number + " (expected 0.." + (AccessList.LISTS - 1) + ")");
+            }
+        }
+    }
+}

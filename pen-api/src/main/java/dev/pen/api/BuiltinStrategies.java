@@ -1,0 +1,128 @@
+package dev.pen.api;
+
+import java.net.InetAddress;
+import java.util.List;
+
+/** pen's built-in selection algorithms. */
+final class BuiltinStrategies {
+    static final Strategy ROUND_ROBIN = RoundRobin::new;
+    static final Strategy HASH = () -> BuiltinStrategies::hashPick;
+    static final Strategy WEIGHT = () -> BuiltinStrategies::weightPick;
+    static final Strategy PRIORITY = () -> BuiltinStrategies::priorityPick;
+    static final Strategy PEN_MODES = PenModes::new;
+
+    private static final Pick ALL_UNAVAILABLE = Pick.none("no available server");
+    private static final Pick NO_SERVERS = Pick.none("no servers");
+    private static final Pick NO_WEIGHT = Pick.none("no available server with a weight above 0");
+
+    private BuiltinStrategies() {
+    }
+
+    /** The next available candidate after the last one chosen, wrapping; pen's first choice is position 1. */
+    static final class RoundRobin implements Picker {
+        private int last;
+
+        @Override
+        public Pick pick(PickContext context) {
+            List<Candidate> c = context.candidates();
+            int n = c.size();
+            if (n == 0) {
+                return NO_SERVERS;
+            }
+            if (last >= n) {
+                last = n - 1;
+            }
+            for (int step = 1; step <= n; step++) {
+                int i = (last + step) % n;
+                if (c.get(i).available()) {
+                    last = i;
+                    return Pick.of(c.get(i).index());
+                }
+            }
+            return ALL_UNAVAILABLE;
+        }
+    }
+
+    /** Follows the mode flags at every pick: prio, else weight, else hash, else round robin. */
+    static final class PenModes implements Picker {
+        private final RoundRobin roundRobin = new RoundRobin();
+
+        @Override
+        public Pick pick(PickContext context) {
+            Modes m = context.modes();
+            if (m.prio()) {
+                return priorityPick(context);
+            }
+            if (m.weight()) {
+                return weightPick(context);
+            }
+            if (m.hash()) {
+                return hashPick(context);
+            }
+            return roundRobin.pick(context);
+        }
+    }
+
+    static Pick hashPick(PickContext context) {
+        List<Candidate> c = context.candidates();
+        if (c.isEmpty()) {
+            return NO_SERVERS;
+        }
+        long h = addressHash(context.clientAddress());
+        if (context.modes().roundRobin()) {
+            h = mix(h ^ context.clientPort());
+        }
+        return Pick.of(c.get((int) Long.remainderUnsigned(h, c.size())).index());
+    }
+
+    static Pick weightPick(PickContext context) {
+        List<Candidate> c = context.candidates();
+        int best = -1;
+        long bestLoad = Long.MAX_VALUE;
+        for (int i = 0; i < c.size(); i++) {
+            Candidate k = c.get(i);
+            int weight = k.backend().effectiveWeight();
+            if (weight == 0 || !k.available()) {
+                continue;
+            }
+            long load = (256L * k.activeConnections()) / weight;
+            if (load < bestLoad) {
+                bestLoad = load;
+                best = k.index();
+            }
+        }
+        return best < 0 ? NO_WEIGHT : Pick.of(best);
+    }
+
+    static Pick priorityPick(PickContext context) {
+        List<Candidate> c = context.candidates();
+        int best = -1;
+        int bestPrio = Integer.MAX_VALUE;
+        for (int i = 0; i < c.size(); i++) {
+            Candidate k = c.get(i);
+            if (k.available() && (best < 0 || k.backend().priority() < bestPrio)) {
+                bestPrio = k.backend().priority();
+                best = k.index();
+            }
+        }
+        return best < 0 ? ALL_UNAVAILABLE : Pick.of(best);
+    }
+
+    /** A well-mixed hash of every byte of the address, stable across runs (no per-process seed). */
+    static long addressHash(InetAddress address) {
+        if (address == null) {
+            return 0;
+        }
+        long h = 0x9E3779B97F4A7C15L;
+        for (byte b : address.getAddress()) {
+            h = mix(h ^ (b & 0xFF));
+        }
+        return h;
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 33)) * 0xFF51AFD7ED558CCDL;
+        z = (z ^ (z >>> 33)) * 0xC4CEB93FE1A85EC5L;
+        return z ^ (z >>> 33);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.pen.api;
+
+/**
+ * Listener for the events of a connection's life. Calls come on the relay's own threads, so a listener must
+ * return quickly and never block (queue work to another thread if it writes files). Every method has an empty
+ * default; {@link #clientData} is only called, and its bytes only copied, when {@link #wantsClientData()} says so.
+ */
+public interface ConnectionLog {
+
+    /** pen logs at most this many bytes of the first line of each read. */
+    int MAX_TEXT = 100;
+
+    /** Whether this listener wants {@link #clientData}; asked once when the balancer starts. */
+    default boolean wantsClientData() {
+        return false;
+    }
+
+    /** A client connection was accepted. */
+    default void accepted(ConnectionInfo connection) {
+    }
+
+    /** Backend {@code index} was chosen and a connection to it is being opened. */
+    default void backendChosen(ConnectionInfo connection, int index) {
+    }
+
+    /** The connection to backend {@code index} failed or timed out; failover may follow. */
+    default void connectFailed(ConnectionInfo connection, int index, Throwable cause) {
+    }
+
+    /** The connection to the backend is established; data flows from now on. */
+    default void connected(ConnectionInfo connection) {
+    }
+
+    /**
+     * Data was read from the client and is being sent to the backend. {@code firstLine} holds the bytes of that
+     * read up to its first CR or LF, at most {@link #MAX_TEXT} of them; the listener owns the array.
+     */
+    default void clientData(ConnectionInfo connection, byte[] firstLine) {
+    }
+
+    /** The client was closed without reaching a backend (refused, denied, or every backend failed). */
+    default void refused(ConnectionInfo connection, String reason) {
+    }
+
+    /** The connection ended; its byte counts and duration are final. */
+    default void closed(ConnectionInfo connection) {
+    }
+}
