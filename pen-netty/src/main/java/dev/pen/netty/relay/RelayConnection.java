@@ -43,6 +43,7 @@ public final class RelayConnection implements ConnectionInfo {
     private boolean backendEof;
     private boolean clientClosed;
     private boolean finished;
+    private java.util.ArrayDeque<ByteBuf> early;
 
     RelayConnection(RelayContext context, Channel client) {
         this.context = context;
@@ -98,6 +99,22 @@ public final class RelayConnection implements ConnectionInfo {
     /** The client channel, for closing the connection from another thread. */
     public Channel clientChannel() {
         return client;
+    }
+
+    /** True while the backend side is not being read because the client cannot take more. */
+    boolean backendReadingPaused() {
+        Channel b = backend;
+        return b != null && counted != null && !b.config().isAutoRead();
+    }
+
+    /** Bytes waiting in this connection's outbound buffers, both sides; call on the event loop. */
+    long bufferedBytes() {
+        return pending(client) + (backend == null ? 0 : pending(backend));
+    }
+
+    private static long pending(Channel ch) {
+        io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
     }
 
     // ---- life -------------------------------------------------------------------------------------------------
@@ -156,11 +173,21 @@ public final class RelayConnection implements ConnectionInfo {
         for (ConnectionLog log : context.logs) {
             log.connected(this);
         }
+        if (early != null) {
+            for (ByteBuf data; (data = early.poll()) != null; ) {
+                fromClient(data);
+            }
+            early = null;
+            backend.flush();
+        }
         if (clientEof) {
             shutdownOutputAfterFlush(backend);
         }
         backend.config().setAutoRead(true);
-        client.config().setAutoRead(true);
+        if (!clientEof) {
+            // epoll drops a socket whose input has ended from its interest set: it must not be read again.
+            client.config().setAutoRead(true);
+        }
     }
 
     private void connectFailed(Throwable cause) {
@@ -196,6 +223,15 @@ public final class RelayConnection implements ConnectionInfo {
     // ---- relay, called by the two handlers --------------------------------------------------------------------
 
     void fromClient(ByteBuf data) {
+        if (counted == null) {
+            // Native transports may read once on a peer's half-close before reading is turned on: hold the
+            // bytes until the backend is connected.
+            if (early == null) {
+                early = new java.util.ArrayDeque<>(2);
+            }
+            early.add(data);
+            return;
+        }
         int n = data.readableBytes();
         bytesFromClient += n;
         context.bytesIn.add(n);
@@ -241,13 +277,13 @@ public final class RelayConnection implements ConnectionInfo {
 
     /** A side became writable or stopped being so: read the other side only while this one can take more. */
     void clientWritabilityChanged() {
-        if (backend != null && backend.isActive()) {
+        if (backend != null && backend.isActive() && !backendEof) {
             backend.config().setAutoRead(client.isWritable());
         }
     }
 
     void backendWritabilityChanged() {
-        if (backend != null && counted != null) {
+        if (backend != null && counted != null && !clientEof && client.isActive()) {
             client.config().setAutoRead(backend.isWritable());
         }
     }
@@ -309,6 +345,10 @@ public final class RelayConnection implements ConnectionInfo {
         }
         finished = true;
         closedAtNanos = System.nanoTime();
+        if (early != null) {
+            early.forEach(ByteBuf::release);
+            early = null;
+        }
         if (counted != null) {
             counted.live().connectionClosed();
         }
