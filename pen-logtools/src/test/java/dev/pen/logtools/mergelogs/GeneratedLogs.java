@@ -84,6 +84,16 @@ record GeneratedLogs(Path penLog, List<String> serverArguments, long webLines) {
         return new GeneratedLogs(penLog, arguments, webLines);
     }
 
+    /**
+     * Writes logs for a measurement: {@code GeneratedLogs DIR SERVERS REQUESTS REQUESTS_PER_SECOND}; prints the
+     * server:logfile arguments.
+     */
+    public static void main(String[] args) throws IOException {
+        GeneratedLogs logs = write(Path.of(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+            Integer.parseInt(args[3]), 1);
+        System.out.println(String.join(" ", logs.serverArguments()));
+    }
+
     static String server(int s) {
         return "10.0.0." + (s + 1);
     }
