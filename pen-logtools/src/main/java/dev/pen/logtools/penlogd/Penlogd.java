@@ -16,7 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -123,7 +123,7 @@ public final class Penlogd implements AutoCloseable {
             InetSocketAddress from;
             try {
                 from = (InetSocketAddress) channel.receive(buffer);
-            } catch (AsynchronousCloseException e) {
+            } catch (ClosedChannelException e) {
                 break;
             }
             buffer.flip();
