@@ -6,7 +6,6 @@ import dev.pen.api.Strategy;
 import dev.pen.netty.select.BackendSlot;
 import dev.pen.netty.select.Route;
 import dev.pen.netty.transport.ChosenTransport;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * figures listeners read. Every method runs on the client channel's event loop, which owns both channels, so
  * nothing here is locked; figures read from other threads may lag by one read.
  */
-public final class RelayConnection implements ConnectionInfo {
+public final class RelayConnection implements ConnectionInfo, ChannelFutureListener {
     private static final Logger LOG = LoggerFactory.getLogger(RelayConnection.class);
 
     private final RelayContext context;
@@ -144,17 +143,35 @@ public final class RelayConnection implements ConnectionInfo {
             log.backendChosen(this, slot.index());
         }
         SocketAddress target = slot.address();
-        boolean unix = ChosenTransport.isUnix(target);
-        Bootstrap b = new Bootstrap()
-                .group(client.eventLoop())
-                .channel(unix ? context.transport.domainChannel() : context.transport.socketChannel())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                        (int) Math.min(Integer.MAX_VALUE, context.selector.limits().connectTimeout().toMillis()))
-                .option(ChannelOption.AUTO_READ, false)
-                .handler(new BackendHandler(this));
-        ChannelFuture f = b.connect(target);
-        backend = f.channel();
-        f.addListener((ChannelFutureListener) this::connectDone);
+        // The backend channel is made and registered here rather than through a Bootstrap: the address is
+        // resolved already, and this path runs once per connection.
+        Channel ch = context.newBackendChannel(ChosenTransport.isUnix(target));
+        ch.config().setAutoRead(false);
+        ch.config().setConnectTimeoutMillis(context.connectTimeoutMillis());
+        ch.pipeline().addLast(new BackendHandler(this));
+        backend = ch;
+        ChannelFuture registered = client.eventLoop().register(ch);
+        if (registered.isDone()) {
+            registeredThenConnect(registered, target); // the usual case: registered inline on this loop
+        } else {
+            registered.addListener(r -> registeredThenConnect(registered, target));
+        }
+    }
+
+    private void registeredThenConnect(ChannelFuture registered, SocketAddress target) {
+        Channel ch = registered.channel();
+        if (registered.isSuccess()) {
+            ch.connect(target).addListener(this);
+        } else {
+            ch.unsafe().closeForcibly();
+            connectDone(ch.newFailedFuture(registered.cause()));
+        }
+    }
+
+    /** The backend connect finished (this object is the listener, so no listener is made per connect). */
+    @Override
+    public void operationComplete(ChannelFuture f) {
+        connectDone(f);
     }
 
     private void connectDone(ChannelFuture f) {
@@ -290,19 +307,20 @@ public final class RelayConnection implements ConnectionInfo {
 
     void clientInputShutdown() {
         clientEof = true;
-        if (backend != null && backend.isActive() && counted != null) {
-            shutdownOutputAfterFlush(backend);
-        }
         if (backendEof) {
+            // Both directions are done: closing sends the last FIN, no half-close is needed first.
             closeBoth();
+        } else if (backend != null && backend.isActive() && counted != null) {
+            shutdownOutputAfterFlush(backend);
         }
     }
 
     void backendInputShutdown() {
         backendEof = true;
-        shutdownOutputAfterFlush(client);
         if (clientEof) {
             closeBoth();
+        } else {
+            shutdownOutputAfterFlush(client);
         }
     }
 
