@@ -8,7 +8,7 @@ final class BuiltinStrategies {
     static final Strategy ROUND_ROBIN = RoundRobin::new;
     static final Strategy HASH = () -> BuiltinStrategies::hashPick;
     static final Strategy WEIGHT = () -> BuiltinStrategies::weightPick;
-    static final Strategy PRIORITY = () -> BuiltinStrategies::priorityPick;
+    static final Strategy PRIORITY = Priority::new;
     static final Strategy PEN_MODES = PenModes::new;
 
     private static final Pick ALL_UNAVAILABLE = Pick.none("no available server");
@@ -43,15 +43,43 @@ final class BuiltinStrategies {
         }
     }
 
+    /**
+     * The lowest priority value among available candidates, lowest index on ties. The candidates sorted by
+     * priority are kept until the candidate list changes, so a pick usually looks at one candidate.
+     */
+    static final class Priority implements Picker {
+        private List<Candidate> sortedFrom;
+        private Candidate[] byPriority;
+
+        @Override
+        public Pick pick(PickContext context) {
+            List<Candidate> c = context.candidates();
+            if (c != sortedFrom) {
+                Candidate[] sorted = c.toArray(new Candidate[0]);
+                java.util.Arrays.sort(sorted, java.util.Comparator
+                        .comparingInt((Candidate k) -> k.backend().priority()).thenComparingInt(Candidate::index));
+                byPriority = sorted;
+                sortedFrom = c;
+            }
+            for (Candidate k : byPriority) {
+                if (k.available()) {
+                    return Pick.of(k.index());
+                }
+            }
+            return ALL_UNAVAILABLE;
+        }
+    }
+
     /** Follows the mode flags at every pick: prio, else weight, else hash, else round robin. */
     static final class PenModes implements Picker {
         private final RoundRobin roundRobin = new RoundRobin();
+        private final Priority priority = new Priority();
 
         @Override
         public Pick pick(PickContext context) {
             Modes m = context.modes();
             if (m.prio()) {
-                return priorityPick(context);
+                return priority.pick(context);
             }
             if (m.weight()) {
                 return weightPick(context);
@@ -79,33 +107,22 @@ final class BuiltinStrategies {
         List<Candidate> c = context.candidates();
         int best = -1;
         long bestLoad = Long.MAX_VALUE;
-        for (int i = 0; i < c.size(); i++) {
+        for (int i = 0; i < c.size() && bestLoad > 0; i++) {
+            // An idle backend cannot be beaten, so the scan stops at the first available one.
             Candidate k = c.get(i);
             int weight = k.backend().effectiveWeight();
-            if (weight == 0 || !k.available()) {
+            if (weight == 0) {
                 continue;
             }
-            long load = (256L * k.activeConnections()) / weight;
-            if (load < bestLoad) {
-                bestLoad = load;
+            long scaled = 256L * k.activeConnections();
+            // pen's load is scaled / weight rounded down; it is below bestLoad exactly when scaled is below
+            // bestLoad * weight, which spares a division for every backend that does not win.
+            if ((best < 0 || scaled < bestLoad * weight) && k.available()) {
+                bestLoad = scaled / weight;
                 best = k.index();
             }
         }
         return best < 0 ? NO_WEIGHT : Pick.of(best);
-    }
-
-    static Pick priorityPick(PickContext context) {
-        List<Candidate> c = context.candidates();
-        int best = -1;
-        int bestPrio = Integer.MAX_VALUE;
-        for (int i = 0; i < c.size(); i++) {
-            Candidate k = c.get(i);
-            if (k.available() && (best < 0 || k.backend().priority() < bestPrio)) {
-                bestPrio = k.backend().priority();
-                best = k.index();
-            }
-        }
-        return best < 0 ? ALL_UNAVAILABLE : Pick.of(best);
     }
 
     /** A well-mixed hash of every byte of the address, stable across runs (no per-process seed). */

@@ -13,7 +13,10 @@ public interface PickContext {
 
     int clientPort();
 
-    /** The occupied backend slots in index order; the list is an immutable snapshot. */
+    /**
+     * The occupied backend slots in index order; the list is an immutable snapshot, and the same list object is
+     * passed until the backends change, so a picker may cache what it derives from it.
+     */
     List<Candidate> candidates();
 
     Modes modes();
