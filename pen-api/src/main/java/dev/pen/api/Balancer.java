@@ -12,7 +12,7 @@ import java.util.ServiceLoader;
  *
  * <p>Every method is thread-safe and may be called while traffic flows. Backends keep their index (pen's
  * {@code server N}): removing one leaves its slot empty and no other index changes; adding fills the first empty
- * slot. {@link #close()} stops accepting, closes the open connections and waits for the threads to finish.
+ * slot.
  */
 public interface Balancer extends AutoCloseable {
 
@@ -105,7 +105,10 @@ public interface Balancer extends AutoCloseable {
     /** Connections open now, also those still connecting to a backend. */
     int activeConnections();
 
-    /** Stops accepting, closes every connection and releases the threads. Idempotent. */
+    /**
+     * Stops accepting, then closes every connection once what was already relayed has been written (waiting up
+     * to two seconds), and releases the threads. Idempotent.
+     */
     @Override
     void close();
 }

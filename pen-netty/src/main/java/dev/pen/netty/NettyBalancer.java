@@ -318,7 +318,12 @@ public final class NettyBalancer implements Balancer {
         closed = true;
         listener.close().syncUninterruptibly();
         for (RelayConnection c : context.open().values()) {
-            c.clientChannel().close();
+            c.clientChannel().eventLoop().execute(c::closeAfterFlush);
+        }
+        // Give what is already written a moment to reach its peer before the threads stop.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!context.open().isEmpty() && System.nanoTime() - deadline < 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (metrics != null) {

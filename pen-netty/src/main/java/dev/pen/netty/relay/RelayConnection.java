@@ -346,6 +346,11 @@ public final class RelayConnection implements ConnectionInfo, ChannelFutureListe
         }
     }
 
+    /** Closes both sides once what was written to them is flushed; call on the event loop. */
+    public void closeAfterFlush() {
+        closeBoth();
+    }
+
     private void closeBoth() {
         closeOnFlush(client);
         if (backend != null) {
