@@ -49,7 +49,8 @@ public final class UdpRelay {
     private final Map<Long, UdpSession> byId = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile Duration idleTimeout;
-    Channel listener;
+    // Set when the listener registers, before it can read; read from other threads by close(id).
+    volatile Channel listener;
 
     /**
      * @param counters where the balancer-wide figures (relayed, refused, bytes) are added up
@@ -89,9 +90,8 @@ public final class UdpRelay {
             throw new IllegalStateException("can't bind local address " + shownAddress + " (udp): "
                     + (cause.getMessage() != null ? cause.getMessage() : cause.toString()), cause);
         }
-        listener = f.channel();
         scheduleSweep();
-        return listener;
+        return f.channel();
     }
 
     public Duration idleTimeout() {
@@ -158,6 +158,11 @@ public final class UdpRelay {
 
     /** Reads client datagrams and hands each to its session, starting one for a new client address and port. */
     private final class ListenerHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            listener = ctx.channel();
+        }
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (!(msg instanceof DatagramPacket packet)) {

@@ -24,8 +24,10 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
@@ -184,6 +186,31 @@ class TlsTest {
             writer.join(10_000);
         }
         assertThat(echo.accepted()).isEqualTo(1);
+    }
+
+    @Test
+    void withHashAClientGoesToTheSameServerOverHttpAndHttps() throws Exception {
+        List<NamedBackend> backends = List.of(keep(new NamedBackend("a")), keep(new NamedBackend("b")),
+                keep(new NamedBackend("c")));
+        List<Balancer> listeners = new ArrayList<>();
+        for (TlsSettings tls : java.util.Arrays.asList(null, serverTls())) {
+            BalancerConfig.Builder b = BalancerConfig.builder().listen("127.0.0.1:0").tls(tls)
+                    .modes(dev.pen.api.Modes.DEFAULT.withHash(true));
+            backends.forEach(backend -> b.backend(backend.spec()));
+            listeners.add(keep(NettyBalancer.start(b.build())));
+        }
+        SSLContext context = trusting(certs.resolve("server.pem"));
+        Set<String> spread = new HashSet<>();
+        for (String from : List.of("127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6")) {
+            String plain = Clients.greeting(from, Clients.port(listeners.get(0).localAddress()));
+            try (java.net.Socket raw = Clients.connect(from, Clients.port(listeners.get(1).localAddress()));
+                    SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(raw, "localhost",
+                            raw.getPort(), true)) {
+                assertThat(Clients.readLine(s)).as("server for %s", from).isEqualTo(plain);
+            }
+            spread.add(plain);
+        }
+        assertThat(spread).as("clients spread over the servers").hasSizeGreaterThan(1);
     }
 
     @Test
