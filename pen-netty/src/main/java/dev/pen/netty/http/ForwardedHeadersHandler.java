@@ -327,7 +327,8 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
         for (int line = requestLineEnd; line < to; ) {
             int lf = src.indexOf(line, to, LF);
             int contentEnd = lf > line && src.getByte(lf - 1) == CR ? lf - 1 : lf;
-            if (contentEnd == line) {
+            if (onlyCarriageReturns(src, line, lf)) {
+                // The same rule as the scan that found the end of the head.
                 blankLine = line;
                 break;
             }
@@ -412,6 +413,15 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
             k++;
         }
         return k < end && src.getByte(k) == ':';
+    }
+
+    private static boolean onlyCarriageReturns(ByteBuf src, int from, int to) {
+        for (int k = from; k < to; k++) {
+            if (src.getByte(k) != CR) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean startsWith(ByteBuf src, int from, String text) {

@@ -150,6 +150,35 @@ class ForwardedHeadersHandlerTest {
     }
 
     @Test
+    void headEndingInStrayCarriageReturnsIsStillRewritten() {
+        assertThat(feedText("GET / HTTP/1.1\r\nHost: a\r\n\r\r\nGET /next HTTP/1.1\r\n\r\n"))
+                .isEqualTo("GET / HTTP/1.1\r\nHost: a\r\n" + XFP + XFF + "\r\r\nGET /next HTTP/1.1\r\n" + XFP + XFF
+                        + "\r\n");
+    }
+
+    @Test
+    void damagedRequestsInAnySplitNeverBreakTheConnection() {
+        java.util.Random random = new java.util.Random(11);
+        byte[] alphabet = "\r\n :0aG;-".getBytes(StandardCharsets.ISO_8859_1);
+        for (int round = 0; round < 2000; round++) {
+            char[] text = PIPELINE.toCharArray();
+            for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
+                text[random.nextInt(text.length)] = (char) alphabet[random.nextInt(alphabet.length)];
+            }
+            String damaged = new String(text);
+            List<String> reads = new ArrayList<>();
+            for (int at = 0; at < damaged.length(); ) {
+                int n = Math.min(damaged.length() - at, 1 + random.nextInt(40));
+                reads.add(damaged.substring(at, at + n));
+                at += n;
+            }
+            // EmbeddedChannel rethrows whatever the handler throws; the output keeps every byte that came in.
+            assertThat(feedText(reads.toArray(new String[0])).length()).as(damaged)
+                    .isGreaterThanOrEqualTo(damaged.length());
+        }
+    }
+
+    @Test
     void unixSocketClientsGetNoForwardedFor() {
         EmbeddedChannel ch = new EmbeddedChannel(new ForwardedHeadersHandler(null, false));
         ch.writeInbound(Unpooled.copiedBuffer("GET / HTTP/1.1\r\n\r\n", StandardCharsets.ISO_8859_1));
