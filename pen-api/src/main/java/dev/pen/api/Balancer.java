@@ -96,14 +96,73 @@ public interface Balancer extends AutoCloseable {
     /** The tracked clients, in table order (pen's {@code recent} and status page). */
     List<ClientStats> clients();
 
-    /** The connections open now. */
+    /** The connections open now; in UDP mode, the sessions open now. */
     List<ConnectionInfo> connections();
 
     /** Closes connection {@code id} (see {@link ConnectionInfo#id()}); false when no such connection is open. */
     boolean closeConnection(long id);
 
-    /** Connections open now, also those still connecting to a backend. */
+    /** Connections open now, also those still connecting to a backend; in UDP mode, the sessions open now. */
     int activeConnections();
+
+    /**
+     * Whether http mode (pen's -H) applies to connections accepted from now on. Always false in UDP mode.
+     * Thread-safe.
+     */
+    default boolean httpMode() {
+        return false;
+    }
+
+    /**
+     * Turns http mode on or off (pen's {@code http} / {@code no http}). The change applies to client connections
+     * accepted after the call; open connections keep the mode they started with, so a connection is never
+     * rewritten from the middle of a request. No effect in UDP mode. Thread-safe, returns at once.
+     *
+     * @throws UnsupportedOperationException when this balancer has no http mode
+     */
+    default void setHttpMode(boolean on) {
+        throw new UnsupportedOperationException("http mode is not supported by " + getClass().getSimpleName());
+    }
+
+    /** The TLS settings in use, or empty when the listener speaks plain TCP or UDP. Thread-safe. */
+    default Optional<TlsSettings> tls() {
+        return Optional.empty();
+    }
+
+    /**
+     * Reads the certificate, key and CA files of {@link #tls()} again (on pen's HUP), so that a renewed
+     * certificate needs no restart. Client connections accepted after the call use the new files; open ones
+     * carry on with the old. When a file is missing or bad, the old certificate stays in use and nothing changes.
+     * Does nothing without TLS. Thread-safe; reads files on the calling thread, never on an event loop.
+     *
+     * @throws IllegalArgumentException when a file cannot be read or does not hold what it should, naming it
+     */
+    default void reloadTls() {
+    }
+
+    /** Whether this balancer relays UDP datagrams (pen's -U). Thread-safe. */
+    default boolean udp() {
+        return false;
+    }
+
+    /**
+     * The UDP session idle timeout now; {@link Duration#ZERO} means sessions never end. Thread-safe.
+     */
+    default Duration udpIdleTimeout() {
+        return BalancerConfig.DEFAULT_UDP_IDLE_TIMEOUT;
+    }
+
+    /**
+     * Sets the UDP session idle timeout (see {@link BalancerConfig#udpIdleTimeout()}). Open sessions are judged
+     * by the new value from the next check on, which comes within a second or a quarter of the timeout. Kept but
+     * without effect in TCP mode. Thread-safe, returns at once.
+     *
+     * @throws IllegalArgumentException when negative
+     * @throws UnsupportedOperationException when this balancer has no UDP mode
+     */
+    default void setUdpIdleTimeout(Duration timeout) {
+        throw new UnsupportedOperationException("UDP is not supported by " + getClass().getSimpleName());
+    }
 
     /**
      * Stops accepting, then closes every connection once what was already relayed has been written (waiting up

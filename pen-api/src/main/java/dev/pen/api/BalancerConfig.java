@@ -1,5 +1,6 @@
 package dev.pen.api;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,9 +9,13 @@ import java.util.Objects;
 /**
  * Everything needed to start a {@link Balancer}: where to listen, the backends in index order, the strategy and
  * mode flags, limits, optional emergency and abuse servers, pen's ten access lists and which one guards clients,
- * connection log listeners, and the transport. Immutable; build one with {@link #builder()}.
+ * connection log listeners, the transport, and the protocol modes: http ({@code -H}), TLS termination
+ * ({@code -E ...}) and UDP ({@code -U}). Immutable; build one with {@link #builder()}.
  */
 public final class BalancerConfig {
+    /** pen's UDP sessions never end; ours end after this long without traffic unless told otherwise. */
+    public static final Duration DEFAULT_UDP_IDLE_TIMEOUT = Duration.ofSeconds(60);
+
     private final Address listen;
     private final List<Backend> backends;
     private final Strategy strategy;
@@ -26,6 +31,10 @@ public final class BalancerConfig {
     private final int backlog;
     private final boolean reusePort;
     private final boolean tcpNoDelay;
+    private final boolean http;
+    private final TlsSettings tls;
+    private final boolean udp;
+    private final Duration udpIdleTimeout;
 
     private BalancerConfig(Builder b, Address listen, List<Backend> backends, Backend emergency, Backend abuse) {
         this.listen = listen;
@@ -43,6 +52,10 @@ public final class BalancerConfig {
         this.backlog = b.backlog;
         this.reusePort = b.reusePort;
         this.tcpNoDelay = b.tcpNoDelay;
+        this.http = b.http;
+        this.tls = b.tls;
+        this.udp = b.udp;
+        this.udpIdleTimeout = b.udpIdleTimeout;
     }
 
     public static Builder builder() {
@@ -118,10 +131,38 @@ public final class BalancerConfig {
         return tcpNoDelay;
     }
 
+    /**
+     * Whether http mode (pen's -H) is on at start: {@code X-Forwarded-For} and {@code X-Forwarded-Proto} are added
+     * to every HTTP/1.x request, and each request's line is given to the connection log. A client on a Unix
+     * socket has no address and gets only {@code X-Forwarded-Proto}. Default off; no effect in UDP mode. See
+     * {@link Balancer#setHttpMode(boolean)}.
+     */
+    public boolean http() {
+        return http;
+    }
+
+    /** TLS termination at the listener (pen's -E and friends), or {@code null} for plain TCP (the default). */
+    public TlsSettings tls() {
+        return tls;
+    }
+
+    /** Whether the balancer relays UDP datagrams instead of TCP connections (pen's -U). Default off. */
+    public boolean udp() {
+        return udp;
+    }
+
+    /**
+     * How long a UDP session (one client address and port) may go without a datagram either way before it ends;
+     * {@link Duration#ZERO} means sessions never end, as in pen. Default 60 seconds.
+     */
+    public Duration udpIdleTimeout() {
+        return udpIdleTimeout;
+    }
+
     @Override
     public String toString() {
         return "BalancerConfig{listen=" + listen + ", backends=" + backends + ", modes=" + modes + ", limits="
-                + limits + "}";
+                + limits + (http ? ", http" : "") + (tls != null ? ", " + tls : "") + (udp ? ", udp" : "") + "}";
     }
 
     /** Collects settings; {@link #build()} checks them and names the first bad one. */
@@ -142,6 +183,10 @@ public final class BalancerConfig {
         private int backlog = 500;
         private boolean reusePort;
         private boolean tcpNoDelay = true;
+        private boolean http;
+        private TlsSettings tls;
+        private boolean udp;
+        private Duration udpIdleTimeout = DEFAULT_UDP_IDLE_TIMEOUT;
 
         private Builder() {
             Arrays.fill(accessLists, AccessList.empty());
@@ -261,6 +306,34 @@ public final class BalancerConfig {
             return this;
         }
 
+        /** http mode (pen's -H); see {@link BalancerConfig#http()}. */
+        public Builder http(boolean on) {
+            this.http = on;
+            return this;
+        }
+
+        /** Terminates TLS at the listener with {@code settings}; {@code null} turns TLS off. */
+        public Builder tls(TlsSettings settings) {
+            this.tls = settings;
+            return this;
+        }
+
+        /** UDP mode (pen's -U); see {@link BalancerConfig#udp()}. */
+        public Builder udp(boolean on) {
+            this.udp = on;
+            return this;
+        }
+
+        /**
+         * The UDP session idle timeout; see {@link BalancerConfig#udpIdleTimeout()}.
+         *
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder udpIdleTimeout(Duration timeout) {
+            this.udpIdleTimeout = checkUdpIdleTimeout(timeout);
+            return this;
+        }
+
         /**
          * Checks everything and returns the config.
          *
@@ -273,6 +346,13 @@ public final class BalancerConfig {
                     throw new IllegalArgumentException("no listen address (expected [host:]port or a socket path)");
                 }
                 l = Address.parseListen(listenText, "tcp");
+            }
+            if (udp && l.isUnix()) {
+                throw new IllegalArgumentException(
+                        "UDP on Unix socket " + l + " (expected a [host:]port listen address with UDP)");
+            }
+            if (udp && tls != null) {
+                throw new IllegalArgumentException("TLS with UDP (expected one of them: TLS terminates TCP only)");
             }
             int defaultPort = l.isUnix() ? 0 : l.port();
             List<Backend> parsed = new ArrayList<>(backends.size());
@@ -287,6 +367,15 @@ public final class BalancerConfig {
                 return (Backend) spec;
             }
             return Backend.parse((String) spec, defaultPort);
+        }
+
+        private static Duration checkUdpIdleTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "udpIdleTimeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("unexpected UDP idle timeout: " + timeout.toMillis()
+                        + " ms (expected 0 for never, or more)");
+            }
+            return timeout;
         }
 
         private static void checkAcl(int number) {

@@ -11,13 +11,17 @@ import dev.pen.api.ConnectionInfo;
 import dev.pen.api.Limits;
 import dev.pen.api.Modes;
 import dev.pen.api.Strategy;
+import dev.pen.api.TlsSettings;
+import dev.pen.netty.http.HttpMode;
 import dev.pen.netty.metrics.BalancerMetrics;
 import dev.pen.netty.relay.AcceptGate;
 import dev.pen.netty.relay.RelayConnection;
 import dev.pen.netty.relay.RelayContext;
 import dev.pen.netty.relay.RelayInitializer;
 import dev.pen.netty.select.ServerSelector;
+import dev.pen.netty.tls.TlsTerminator;
 import dev.pen.netty.transport.ChosenTransport;
+import dev.pen.netty.udp.UdpRelay;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -57,6 +61,10 @@ public final class NettyBalancer implements Balancer {
     private final EventLoopGroup group;
     private final Channel listener;
     private final BalancerMetrics metrics;
+    private final HttpMode http;
+    private final TlsTerminator tls;
+    private final UdpRelay udp;
+    private volatile Duration udpIdleTimeout;
     private volatile boolean closed;
 
     private NettyBalancer(BalancerConfig config, MeterRegistry registry) {
@@ -66,16 +74,22 @@ public final class NettyBalancer implements Balancer {
                 config.modes(), config.limits(), config.accessLists(), config.clientAcl(), this::resolve);
         this.gate = new AcceptGate(config.limits().maxConnections());
         this.context = new RelayContext(selector, transport, config.connectionLogs(), gate, config.tcpNoDelay());
+        this.http = new HttpMode(config.http() && !config.udp());
+        this.tls = config.tls() == null ? null : TlsTerminator.load(config.tls());
+        this.udpIdleTimeout = config.udpIdleTimeout();
+        this.udp = config.udp() ? new UdpRelay(selector, transport, config.connectionLogs(), context,
+                config.udpIdleTimeout()) : null;
         SocketAddress bindAddress = listenAddress(config.listen());
         this.group = new MultiThreadIoEventLoopGroup(config.eventLoops(), new DefaultThreadFactory("pen", true),
                 transport.ioHandlerFactory().get());
         try {
-            this.listener = bind(bindAddress);
+            this.listener = udp != null ? udp.bind(group, bindAddress, config.reusePort(), config.listen().toString())
+                    : bind(bindAddress);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
             throw e;
         }
-        this.metrics = registry == null ? null : new BalancerMetrics(registry, context, gate::open);
+        this.metrics = registry == null ? null : new BalancerMetrics(registry, context, this::activeConnections);
         LOG.debug("listening on {} with {} servers", listener.localAddress(), config.backends().size());
     }
 
@@ -109,7 +123,7 @@ public final class NettyBalancer implements Balancer {
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
                 .handler(gate)
                 .childOption(ChannelOption.AUTO_READ, false)
-                .childHandler(new RelayInitializer(context));
+                .childHandler(new RelayInitializer(context, tls, http));
         if (!ChosenTransport.isUnix(address)) {
             b.option(ChannelOption.SO_REUSEADDR, true);
             if (config.reusePort()) {
@@ -281,6 +295,9 @@ public final class NettyBalancer implements Balancer {
     @Override
     public List<ConnectionInfo> connections() {
         List<ConnectionInfo> list = new ArrayList<>(context.open().values());
+        if (udp != null) {
+            list.addAll(udp.sessions().values());
+        }
         list.sort((a, b) -> Long.compare(a.id(), b.id()));
         return list;
     }
@@ -289,7 +306,7 @@ public final class NettyBalancer implements Balancer {
     public boolean closeConnection(long id) {
         RelayConnection c = context.open().get(id);
         if (c == null) {
-            return false;
+            return udp != null && udp.close(id);
         }
         c.clientChannel().close();
         return true;
@@ -297,7 +314,54 @@ public final class NettyBalancer implements Balancer {
 
     @Override
     public int activeConnections() {
-        return gate.open();
+        return udp != null ? udp.open() : gate.open();
+    }
+
+    // ---- modes ----------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean httpMode() {
+        return http.on();
+    }
+
+    @Override
+    public void setHttpMode(boolean on) {
+        http.set(on && udp == null);
+    }
+
+    @Override
+    public Optional<TlsSettings> tls() {
+        return tls == null ? Optional.empty() : Optional.of(tls.settings());
+    }
+
+    @Override
+    public void reloadTls() {
+        if (tls != null) {
+            tls.reload();
+        }
+    }
+
+    @Override
+    public boolean udp() {
+        return udp != null;
+    }
+
+    @Override
+    public Duration udpIdleTimeout() {
+        return udpIdleTimeout;
+    }
+
+    @Override
+    public void setUdpIdleTimeout(Duration timeout) {
+        java.util.Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("unexpected UDP idle timeout: " + timeout.toMillis()
+                    + " ms (expected 0 for never, or more)");
+        }
+        udpIdleTimeout = timeout;
+        if (udp != null) {
+            udp.setIdleTimeout(timeout);
+        }
     }
 
     /** The state shared by this balancer's connections (for tests and diagnostics in this module). */
@@ -340,6 +404,7 @@ public final class NettyBalancer implements Balancer {
 
     @Override
     public String toString() {
-        return "NettyBalancer{" + listener.localAddress() + ", " + transport.kind() + "}";
+        return "NettyBalancer{" + listener.localAddress() + ", " + transport.kind() + (udp != null ? ", udp" : "")
+                + (tls != null ? ", tls" : "") + "}";
     }
 }
