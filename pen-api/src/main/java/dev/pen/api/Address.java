@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * <p>The text forms are pen's: {@code [host:]port} for a listener, where the last colon splits host from port
  * (so {@code ::1:8080} is IPv6) and brackets are also accepted ({@code [::1]:8080}); any string with a {@code /}
- * is a Unix socket path. Ports may be service names from {@code /etc/services}.
+ * is a Unix socket path. Ports may be service names from {@code /etc/services}; a listen port of 0 means a free
+ * port chosen by the system.
  */
 public record Address(String host, int port, String path) {
 
@@ -21,8 +22,8 @@ public record Address(String host, int port, String path) {
             if (host != null || port != 0) {
                 throw new IllegalArgumentException("unexpected host or port with Unix socket path " + path);
             }
-        } else {
-            checkPort(port);
+        } else if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("unexpected port: " + port + " (expected 1..65535, or 0 for any)");
         }
     }
 
@@ -73,7 +74,8 @@ public record Address(String host, int port, String path) {
         if (host != null && host.isEmpty()) {
             host = null;
         }
-        return of(host, Services.port(portText, protocol));
+        // Port 0 asks the system for a free port: useful to embedders and tests, never pen's own command line.
+        return of(host, "0".equals(portText) ? 0 : Services.port(portText, protocol));
     }
 
     /** Checks a port number, naming the value and the expected range when it is out of range. */

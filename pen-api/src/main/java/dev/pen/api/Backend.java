@@ -37,6 +37,9 @@ public record Backend(Address address, int maxConnections, int hardMaxConnection
         if (acl < 0 || acl >= AccessList.LISTS) {
             throw new IllegalArgumentException("unexpected acl: " + acl + " (expected 0.." + (AccessList.LISTS - 1) + ")");
         }
+        if (!address.isUnix() && address.port() == 0) {
+            throw new IllegalArgumentException("unexpected port: 0 for backend " + address.host() + " (expected 1..65535)");
+        }
         if (address.host() == null && !address.isUnix()) {
             throw new IllegalArgumentException("backend " + address + " has no host (expected host:port)");
         }

@@ -1,0 +1,339 @@
+package dev.pen.netty.relay;
+
+import dev.pen.api.ConnectionInfo;
+import dev.pen.api.ConnectionLog;
+import dev.pen.api.Strategy;
+import dev.pen.netty.select.BackendSlot;
+import dev.pen.netty.select.Route;
+import dev.pen.netty.transport.ChosenTransport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.util.ByteProcessor;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One relayed connection: the client channel, the backend channel once connected, the selection route, and the
+ * figures listeners read. Every method runs on the client channel's event loop, which owns both channels, so
+ * nothing here is locked; figures read from other threads may lag by one read.
+ */
+public final class RelayConnection implements ConnectionInfo {
+    private static final Logger LOG = LoggerFactory.getLogger(RelayConnection.class);
+
+    private final RelayContext context;
+    private final long id;
+    private final Channel client;
+    private final long acceptedAtMillis = System.currentTimeMillis();
+    private final long acceptedAtNanos = System.nanoTime();
+    private final Route route = new Route();
+    private Channel backend;
+    private BackendSlot counted;
+    private volatile long closedAtNanos;
+    private long bytesFromClient;
+    private long bytesToClient;
+    private boolean clientEof;
+    private boolean backendEof;
+    private boolean clientClosed;
+    private boolean finished;
+
+    RelayConnection(RelayContext context, Channel client) {
+        this.context = context;
+        this.id = context.nextId();
+        this.client = client;
+    }
+
+    // ---- ConnectionInfo ---------------------------------------------------------------------------------------
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public SocketAddress clientAddress() {
+        return client.remoteAddress();
+    }
+
+    @Override
+    public int backendIndex() {
+        BackendSlot slot = route.slot();
+        return slot == null ? Strategy.NO_BACKEND : slot.index();
+    }
+
+    @Override
+    public SocketAddress backendAddress() {
+        BackendSlot slot = route.slot();
+        return slot == null ? null : slot.address();
+    }
+
+    @Override
+    public long bytesFromClient() {
+        return bytesFromClient;
+    }
+
+    @Override
+    public long bytesToClient() {
+        return bytesToClient;
+    }
+
+    @Override
+    public long acceptedAtMillis() {
+        return acceptedAtMillis;
+    }
+
+    @Override
+    public long durationNanos() {
+        long closed = closedAtNanos;
+        return (closed != 0 ? closed : System.nanoTime()) - acceptedAtNanos;
+    }
+
+    /** The client channel, for closing the connection from another thread. */
+    public Channel clientChannel() {
+        return client;
+    }
+
+    // ---- life -------------------------------------------------------------------------------------------------
+
+    /** The client was accepted: choose a server and connect to it. */
+    void start() {
+        context.open.put(id, this);
+        for (ConnectionLog log : context.logs) {
+            log.accepted(this);
+        }
+        SocketAddress remote = client.remoteAddress();
+        BackendSlot slot;
+        if (remote instanceof InetSocketAddress inet) {
+            slot = context.selector.select(route, inet.getAddress(), inet.getPort());
+        } else {
+            slot = context.selector.select(route, null, 0);
+        }
+        if (slot == null) {
+            refuse(context.refused, "no server available");
+        } else {
+            connect(slot);
+        }
+    }
+
+    private void connect(BackendSlot slot) {
+        for (ConnectionLog log : context.logs) {
+            log.backendChosen(this, slot.index());
+        }
+        SocketAddress target = slot.address();
+        boolean unix = ChosenTransport.isUnix(target);
+        Bootstrap b = new Bootstrap()
+                .group(client.eventLoop())
+                .channel(unix ? context.transport.domainChannel() : context.transport.socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        (int) Math.min(Integer.MAX_VALUE, context.selector.limits().connectTimeout().toMillis()))
+                .option(ChannelOption.AUTO_READ, false)
+                .handler(new BackendHandler(this));
+        ChannelFuture f = b.connect(target);
+        backend = f.channel();
+        f.addListener((ChannelFutureListener) this::connectDone);
+    }
+
+    private void connectDone(ChannelFuture f) {
+        if (!f.isSuccess()) {
+            connectFailed(f.cause());
+            return;
+        }
+        context.selector.connected(route);
+        counted = route.slot();
+        context.relayed.increment();
+        if (clientClosed) {
+            backend.close();
+            return;
+        }
+        context.configure(backend);
+        for (ConnectionLog log : context.logs) {
+            log.connected(this);
+        }
+        if (clientEof) {
+            shutdownOutputAfterFlush(backend);
+        }
+        backend.config().setAutoRead(true);
+        client.config().setAutoRead(true);
+    }
+
+    private void connectFailed(Throwable cause) {
+        BackendSlot slot = route.slot();
+        backend = null;
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("connection {}: server {} failed: {}", id, slot.index(), cause.toString());
+        }
+        context.selector.failed(route);
+        for (ConnectionLog log : context.logs) {
+            log.connectFailed(this, slot.index(), cause);
+        }
+        if (clientClosed) {
+            finish();
+            return;
+        }
+        BackendSlot next = context.selector.failover(route);
+        if (next == null) {
+            refuse(context.failed, "every server failed");
+        } else {
+            connect(next);
+        }
+    }
+
+    private void refuse(java.util.concurrent.atomic.LongAdder outcome, String reason) {
+        outcome.increment();
+        for (ConnectionLog log : context.logs) {
+            log.refused(this, reason);
+        }
+        client.close();
+    }
+
+    // ---- relay, called by the two handlers --------------------------------------------------------------------
+
+    void fromClient(ByteBuf data) {
+        int n = data.readableBytes();
+        bytesFromClient += n;
+        context.bytesIn.add(n);
+        route.addBytesFromClient(n);
+        BackendSlot slot = counted;
+        slot.live().addBytesToBackend(n);
+        if (context.dataLogs.length > 0 && n > 0) {
+            logClientData(data);
+        }
+        backend.write(data, backend.voidPromise());
+    }
+
+    private void logClientData(ByteBuf data) {
+        int start = data.readerIndex();
+        int end = data.forEachByte(start, Math.min(data.readableBytes(), dev.pen.api.ConnectionLog.MAX_TEXT),
+                ByteProcessor.FIND_CRLF);
+        int len = (end < 0 ? Math.min(data.readableBytes(), dev.pen.api.ConnectionLog.MAX_TEXT) : end - start);
+        for (ConnectionLog log : context.dataLogs) {
+            byte[] line = new byte[len];
+            data.getBytes(start, line);
+            log.clientData(this, line);
+        }
+    }
+
+    void clientReadComplete() {
+        if (backend != null) {
+            backend.flush();
+        }
+    }
+
+    void fromBackend(ByteBuf data) {
+        int n = data.readableBytes();
+        bytesToClient += n;
+        context.bytesOut.add(n);
+        route.addBytesToClient(n);
+        counted.live().addBytesFromBackend(n);
+        client.write(data, client.voidPromise());
+    }
+
+    void backendReadComplete() {
+        client.flush();
+    }
+
+    /** A side became writable or stopped being so: read the other side only while this one can take more. */
+    void clientWritabilityChanged() {
+        if (backend != null && backend.isActive()) {
+            backend.config().setAutoRead(client.isWritable());
+        }
+    }
+
+    void backendWritabilityChanged() {
+        if (backend != null && counted != null) {
+            client.config().setAutoRead(backend.isWritable());
+        }
+    }
+
+    void clientInputShutdown() {
+        clientEof = true;
+        if (backend != null && backend.isActive() && counted != null) {
+            shutdownOutputAfterFlush(backend);
+        }
+        if (backendEof) {
+            closeBoth();
+        }
+    }
+
+    void backendInputShutdown() {
+        backendEof = true;
+        shutdownOutputAfterFlush(client);
+        if (clientEof) {
+            closeBoth();
+        }
+    }
+
+    void clientInactive() {
+        clientClosed = true;
+        if (backend == null) {
+            finish();
+        } else if (backend.isActive()) {
+            closeOnFlush(backend);
+        } else if (counted != null || !backend.isOpen()) {
+            finish();
+        }
+        // Otherwise the backend connect is still in progress; it closes the backend when it completes.
+    }
+
+    void backendInactive() {
+        if (counted == null) {
+            return; // a failed connect: failover or refusal is handled by connectDone
+        }
+        closeOnFlush(client);
+        if (clientClosed) {
+            finish();
+        }
+    }
+
+    private void closeBoth() {
+        closeOnFlush(client);
+        if (backend != null) {
+            closeOnFlush(backend);
+        }
+    }
+
+    private void finish() {
+        if (finished) {
+            return;
+        }
+        if (backend != null && backend.isOpen()) {
+            backend.close();
+            return; // finishes when the backend is inactive
+        }
+        finished = true;
+        closedAtNanos = System.nanoTime();
+        if (counted != null) {
+            counted.live().connectionClosed();
+        }
+        context.open.remove(id);
+        context.gate.release();
+        for (ConnectionLog log : context.logs) {
+            log.closed(this);
+        }
+    }
+
+    private static void shutdownOutputAfterFlush(Channel ch) {
+        if (ch.isActive() && ch instanceof DuplexChannel duplex) {
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
+                if (f.isSuccess()) {
+                    duplex.shutdownOutput();
+                }
+            });
+        }
+    }
+
+    private static void closeOnFlush(Channel ch) {
+        if (ch.isActive()) {
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else if (ch.isOpen()) {
+            ch.close();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.pen.netty.relay;
+
+import dev.pen.api.ConnectionLog;
+import dev.pen.netty.select.ServerSelector;
+import dev.pen.netty.transport.ChosenTransport;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What every connection of one balancer shares: the selector, the transport, the log listeners, the connection
+ * gate and the balancer-wide counters. Counters are adders, read by statistics and metrics.
+ */
+public final class RelayContext {
+    /** Pending outbound bytes above which the other side stops being read, and below which it resumes. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
+
+    final ServerSelector selector;
+    final ChosenTransport transport;
+    final ConnectionLog[] logs;
+    final ConnectionLog[] dataLogs;
+    final AcceptGate gate;
+    final boolean tcpNoDelay;
+    final Map<Long, RelayConnection> open = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+
+    public final LongAdder relayed = new LongAdder();
+    public final LongAdder refused = new LongAdder();
+    public final LongAdder failed = new LongAdder();
+    public final LongAdder bytesIn = new LongAdder();
+    public final LongAdder bytesOut = new LongAdder();
+
+    public RelayContext(ServerSelector selector, ChosenTransport transport, List<ConnectionLog> logs, AcceptGate gate,
+            boolean tcpNoDelay) {
+        this.selector = selector;
+        this.transport = transport;
+        this.logs = logs.toArray(new ConnectionLog[0]);
+        this.dataLogs = logs.stream().filter(ConnectionLog::wantsClientData).toArray(ConnectionLog[]::new);
+        this.gate = gate;
+        this.tcpNoDelay = tcpNoDelay;
+    }
+
+    /** The occupied server slots now. */
+    public List<dev.pen.api.Candidate> selectorCandidates() {
+        return selector.occupied();
+    }
+
+    long nextId() {
+        return ids.incrementAndGet();
+    }
+
+    public Map<Long, RelayConnection> open() {
+        return open;
+    }
+
+    /** Options every relayed socket gets. */
+    void configure(Channel ch) {
+        ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+        ch.config().setWriteBufferWaterMark(WATER_MARK);
+        if (tcpNoDelay && !ChosenTransport.isUnix(ch.localAddress())) {
+            ch.config().setOption(ChannelOption.TCP_NODELAY, true);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.pen.netty.testing;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-process TCP backend on 127.0.0.1 with an OS-chosen port: it greets each connection with its name and a
+ * newline, then echoes what it reads; when the client shuts its output, it finishes echoing and closes.
+ */
+public final class NamedBackend implements AutoCloseable {
+    private final String name;
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final Channel server;
+    private final AtomicInteger accepted = new AtomicInteger();
+
+    public NamedBackend(String name) {
+        this.name = name;
+        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new Greeter());
+        this.server = bootstrap.bind("127.0.0.1", 0).syncUninterruptibly().channel();
+    }
+
+    /** Greets, echoes, finishes on half-close. Stateless, so one instance serves every connection. */
+    @io.netty.channel.ChannelHandler.Sharable
+    private final class Greeter extends ChannelInboundHandlerAdapter {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        accepted.incrementAndGet();
+                        channels.add(ctx.channel());
+                        ctx.writeAndFlush(Unpooled.copiedBuffer(name + "\n", StandardCharsets.US_ASCII));
+                    }
+
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ctx.write(msg);
+                    }
+
+                    @Override
+                    public void channelReadComplete(ChannelHandlerContext ctx) {
+                        ctx.flush();
+                    }
+
+                    @Override
+                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                        if (evt instanceof ChannelInputShutdownEvent) {
+                            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER)
+                                    .addListener(f -> ((DuplexChannel) ctx.channel()).shutdownOutput());
+                        }
+                    }
+
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        ctx.close();
+                    }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int port() {
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** pen's server spec for this backend. */
+    public String spec() {
+        return "127.0.0.1:" + port();
+    }
+
+    public int accepted() {
+        return accepted.get();
+    }
+
+    /** Connections open now. */
+    public int open() {
+        return (int) channels.stream().filter(Channel::isActive).count();
+    }
+
+    /** Stops listening and closes every connection, as a crashed server would. */
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        channels.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
