@@ -98,6 +98,7 @@ final class Launcher implements ControlHost {
             return e.status();
         }
         options.notices.forEach(err::println);
+        configureLibraryLogging(options.debug);
         diagnostics = new Diagnostics(settings::debug, err);
         try {
             return serve();
@@ -108,6 +109,26 @@ final class Launcher implements ControlHost {
             }
             shutdown();
             return 1;
+        }
+    }
+
+    /**
+     * The balancer's own messages (slf4j, shown by slf4j-simple on stderr) follow -d: warnings only by default,
+     * its information from -d, its debug lines from -d -d; Netty's internals stay at warnings. Must run before the
+     * first logger is made.
+     */
+    private static void configureLibraryLogging(int debug) {
+        setDefault("org.slf4j.simpleLogger.defaultLogLevel", debug >= 2 ? "debug" : debug == 1 ? "info" : "warn");
+        setDefault("org.slf4j.simpleLogger.log.io.netty", "warn");
+        setDefault("org.slf4j.simpleLogger.showDateTime", "true");
+        setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss");
+        setDefault("org.slf4j.simpleLogger.showThreadName", "false");
+        setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
+    }
+
+    private static void setDefault(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
         }
     }
 
@@ -166,10 +187,11 @@ final class Launcher implements ControlHost {
         try {
             live = startBalancer(listen, offline);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new StartException("pen: can't bind local address " + settings.listen() + ": " + e.getMessage());
+            String m = String.valueOf(e.getMessage());
+            throw new StartException("pen: " + (m.startsWith("can't bind") ? m
+                    : "can't bind local address " + settings.listen() + ": " + m));
         }
-        diagnostics.debug(1, "listening on " + AddressText.of(live.localAddress()) + " with " + live.backendSlots()
-                + " servers");
+        diagnostics.debug(1, "listening on " + live.localAddress() + " with " + live.backendSlots() + " servers");
         openControl(o);
         writePidFile(o);
         installSignals();
@@ -447,11 +469,12 @@ final class Launcher implements ControlHost {
         try {
             started = startBalancer(next, old);
         } catch (IllegalStateException e) {
-            throw new IllegalStateException("can't bind local address " + address + ": " + e.getMessage());
+            String m = String.valueOf(e.getMessage());
+            throw new IllegalStateException(m.startsWith("can't bind") ? m : "can't bind local address " + address + ": " + m);
         }
         live = started;
         old.close();
-        diagnostics.debug(1, "listening on " + AddressText.of(started.localAddress()));
+        diagnostics.debug(1, "listening on " + started.localAddress());
     }
 
     @Override
