@@ -9,7 +9,7 @@ PEN_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 pen_build() {
     local module=$1 jar="$PEN_HOME/$1/target/$1-0.1.0-SNAPSHOT.jar"
     if [ ! -f "$jar" ] || [ ! -d "$PEN_HOME/$module/target/lib" ] \
-        || [ -n "$(find "$PEN_HOME"/pen-api/src "$PEN_HOME"/pen-netty/src "$PEN_HOME/$module/src" \
+        || [ -n "$(find "$PEN_HOME"/pen-api/src/main "$PEN_HOME"/pen-netty/src/main "$PEN_HOME/$module/src/main" \
                    "$PEN_HOME"/pom.xml "$PEN_HOME/$module/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
         echo "building $module (first use or sources changed)..." >&2
         (cd "$PEN_HOME" && mvn -B -q -DskipTests -pl "$module" -am package >&2) || {
