@@ -7,15 +7,20 @@
 PEN_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 pen_build() {
-    local module=$1 jar="$PEN_HOME/$1/target/$1-0.1.0-SNAPSHOT.jar"
+    local module=$1 jar="$PEN_HOME/$1/target/$1-0.1.0-SNAPSHOT.jar" stamp="$PEN_HOME/$1/target/.built"
+    # Rebuild only when the jar is missing or main sources or poms changed since the last build by a script
+    # (or, when no script built it, since Maven packaged the jar: a test run after "mvn package" builds nothing).
+    local since=$stamp
+    [ -f "$stamp" ] || since=$jar
     if [ ! -f "$jar" ] || [ ! -d "$PEN_HOME/$module/target/lib" ] \
         || [ -n "$(find "$PEN_HOME"/pen-api/src/main "$PEN_HOME"/pen-netty/src/main "$PEN_HOME/$module/src/main" \
-                   "$PEN_HOME"/pom.xml "$PEN_HOME/$module/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
+                   "$PEN_HOME"/pom.xml "$PEN_HOME"/*/pom.xml -newer "$since" -print -quit 2>/dev/null)" ]; then
         echo "building $module (first use or sources changed)..." >&2
         (cd "$PEN_HOME" && mvn -B -q -DskipTests -pl "$module" -am package >&2) || {
             echo "build of $module failed; run 'mvn -B -pl $module -am package' in $PEN_HOME for details" >&2
             exit 1
         }
+        touch "$stamp"
     fi
 }
 

@@ -175,6 +175,9 @@ public final class AccessList {
                     throw new IllegalArgumentException(text);
                 }
             }
+            if (v[p.length - 1] > (0xFFFFFFFFL >>> (8 * (p.length - 1)))) {
+                throw new IllegalArgumentException(text);
+            }
             if (value < 0 || value > 0xFFFFFFFFL) {
                 throw new IllegalArgumentException(text);
             }

@@ -116,7 +116,7 @@ public record Backend(Address address, int maxConnections, int hardMaxConnection
             rest = colon < 0 ? "" : s.substring(colon);
         }
         if (host.isEmpty()) {
-            throw new IllegalArgumentException("bad server spec '" + spec + "' (expected a host before the port)");
+            throw new IllegalArgumentException("bad server spec '" + spec + "' (expected a host before the port; an IPv6 address needs brackets, as in [::1]:80)");
         }
         String[] f = rest.isEmpty() ? new String[0] : rest.substring(1).split(":", -1);
         if (f.length > 5) {

@@ -300,6 +300,11 @@ public final class NettyBalancer implements Balancer {
         return gate.open();
     }
 
+    /** The state shared by this balancer's connections (for tests and diagnostics in this module). */
+    public RelayContext relayContext() {
+        return context;
+    }
+
     /** The transport in use. */
     public dev.pen.api.Transport transport() {
         return transport.kind();

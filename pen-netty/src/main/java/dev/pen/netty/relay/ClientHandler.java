@@ -61,7 +61,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("client {}: {}", ctx.channel().remoteAddress(), cause.toString());
+        LOG.debug("client {}: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
         ctx.close();
     }
 }

@@ -6,7 +6,6 @@ import dev.pen.api.Strategy;
 import dev.pen.netty.select.BackendSlot;
 import dev.pen.netty.select.Route;
 import dev.pen.netty.transport.ChosenTransport;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * figures listeners read. Every method runs on the client channel's event loop, which owns both channels, so
  * nothing here is locked; figures read from other threads may lag by one read.
  */
-public final class RelayConnection implements ConnectionInfo {
+public final class RelayConnection implements ConnectionInfo, ChannelFutureListener {
     private static final Logger LOG = LoggerFactory.getLogger(RelayConnection.class);
 
     private final RelayContext context;
@@ -43,6 +42,7 @@ public final class RelayConnection implements ConnectionInfo {
     private boolean backendEof;
     private boolean clientClosed;
     private boolean finished;
+    private java.util.ArrayDeque<ByteBuf> early;
 
     RelayConnection(RelayContext context, Channel client) {
         this.context = context;
@@ -100,6 +100,22 @@ public final class RelayConnection implements ConnectionInfo {
         return client;
     }
 
+    /** True while the backend side is not being read because the client cannot take more. */
+    boolean backendReadingPaused() {
+        Channel b = backend;
+        return b != null && counted != null && !b.config().isAutoRead();
+    }
+
+    /** Bytes waiting in this connection's outbound buffers, both sides; call on the event loop. */
+    long bufferedBytes() {
+        return pending(client) + (backend == null ? 0 : pending(backend));
+    }
+
+    private static long pending(Channel ch) {
+        io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
+    }
+
     // ---- life -------------------------------------------------------------------------------------------------
 
     /** The client was accepted: choose a server and connect to it. */
@@ -127,17 +143,35 @@ public final class RelayConnection implements ConnectionInfo {
             log.backendChosen(this, slot.index());
         }
         SocketAddress target = slot.address();
-        boolean unix = ChosenTransport.isUnix(target);
-        Bootstrap b = new Bootstrap()
-                .group(client.eventLoop())
-                .channel(unix ? context.transport.domainChannel() : context.transport.socketChannel())
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                        (int) Math.min(Integer.MAX_VALUE, context.selector.limits().connectTimeout().toMillis()))
-                .option(ChannelOption.AUTO_READ, false)
-                .handler(new BackendHandler(this));
-        ChannelFuture f = b.connect(target);
-        backend = f.channel();
-        f.addListener((ChannelFutureListener) this::connectDone);
+        // The backend channel is made and registered here rather than through a Bootstrap: the address is
+        // resolved already, and this path runs once per connection.
+        Channel ch = context.newBackendChannel(ChosenTransport.isUnix(target));
+        ch.config().setAutoRead(false);
+        ch.config().setConnectTimeoutMillis(context.connectTimeoutMillis());
+        ch.pipeline().addLast(new BackendHandler(this));
+        backend = ch;
+        ChannelFuture registered = client.eventLoop().register(ch);
+        if (registered.isDone()) {
+            registeredThenConnect(registered, target); // the usual case: registered inline on this loop
+        } else {
+            registered.addListener(r -> registeredThenConnect(registered, target));
+        }
+    }
+
+    private void registeredThenConnect(ChannelFuture registered, SocketAddress target) {
+        Channel ch = registered.channel();
+        if (registered.isSuccess()) {
+            ch.connect(target).addListener(this);
+        } else {
+            ch.unsafe().closeForcibly();
+            connectDone(ch.newFailedFuture(registered.cause()));
+        }
+    }
+
+    /** The backend connect finished (this object is the listener, so no listener is made per connect). */
+    @Override
+    public void operationComplete(ChannelFuture f) {
+        connectDone(f);
     }
 
     private void connectDone(ChannelFuture f) {
@@ -156,11 +190,21 @@ public final class RelayConnection implements ConnectionInfo {
         for (ConnectionLog log : context.logs) {
             log.connected(this);
         }
+        if (early != null) {
+            for (ByteBuf data; (data = early.poll()) != null; ) {
+                fromClient(data);
+            }
+            early = null;
+            backend.flush();
+        }
         if (clientEof) {
             shutdownOutputAfterFlush(backend);
         }
         backend.config().setAutoRead(true);
-        client.config().setAutoRead(true);
+        if (!clientEof) {
+            // epoll drops a socket whose input has ended from its interest set: it must not be read again.
+            client.config().setAutoRead(true);
+        }
     }
 
     private void connectFailed(Throwable cause) {
@@ -196,6 +240,15 @@ public final class RelayConnection implements ConnectionInfo {
     // ---- relay, called by the two handlers --------------------------------------------------------------------
 
     void fromClient(ByteBuf data) {
+        if (counted == null) {
+            // Native transports may read once on a peer's half-close before reading is turned on: hold the
+            // bytes until the backend is connected.
+            if (early == null) {
+                early = new java.util.ArrayDeque<>(2);
+            }
+            early.add(data);
+            return;
+        }
         int n = data.readableBytes();
         bytesFromClient += n;
         context.bytesIn.add(n);
@@ -241,32 +294,33 @@ public final class RelayConnection implements ConnectionInfo {
 
     /** A side became writable or stopped being so: read the other side only while this one can take more. */
     void clientWritabilityChanged() {
-        if (backend != null && backend.isActive()) {
+        if (backend != null && backend.isActive() && !backendEof) {
             backend.config().setAutoRead(client.isWritable());
         }
     }
 
     void backendWritabilityChanged() {
-        if (backend != null && counted != null) {
+        if (backend != null && counted != null && !clientEof && client.isActive()) {
             client.config().setAutoRead(backend.isWritable());
         }
     }
 
     void clientInputShutdown() {
         clientEof = true;
-        if (backend != null && backend.isActive() && counted != null) {
-            shutdownOutputAfterFlush(backend);
-        }
         if (backendEof) {
+            // Both directions are done: closing sends the last FIN, no half-close is needed first.
             closeBoth();
+        } else if (backend != null && backend.isActive() && counted != null) {
+            shutdownOutputAfterFlush(backend);
         }
     }
 
     void backendInputShutdown() {
         backendEof = true;
-        shutdownOutputAfterFlush(client);
         if (clientEof) {
             closeBoth();
+        } else {
+            shutdownOutputAfterFlush(client);
         }
     }
 
@@ -309,6 +363,10 @@ public final class RelayConnection implements ConnectionInfo {
         }
         finished = true;
         closedAtNanos = System.nanoTime();
+        if (early != null) {
+            early.forEach(ByteBuf::release);
+            early = null;
+        }
         if (counted != null) {
             counted.live().connectionClosed();
         }

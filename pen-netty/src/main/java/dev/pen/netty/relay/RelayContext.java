@@ -28,6 +28,8 @@ public final class RelayContext {
     final boolean tcpNoDelay;
     final Map<Long, RelayConnection> open = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final io.netty.channel.ChannelFactory<? extends Channel> socketChannels;
+    private final io.netty.channel.ChannelFactory<? extends Channel> domainChannels;
 
     public final LongAdder relayed = new LongAdder();
     public final LongAdder refused = new LongAdder();
@@ -43,11 +45,22 @@ public final class RelayContext {
         this.dataLogs = logs.stream().filter(ConnectionLog::wantsClientData).toArray(ConnectionLog[]::new);
         this.gate = gate;
         this.tcpNoDelay = tcpNoDelay;
+        this.socketChannels = new io.netty.channel.ReflectiveChannelFactory<>(transport.socketChannel());
+        this.domainChannels = new io.netty.channel.ReflectiveChannelFactory<>(transport.domainChannel());
     }
 
     /** The occupied server slots now. */
     public List<dev.pen.api.Candidate> selectorCandidates() {
         return selector.occupied();
+    }
+
+    /** A new, unregistered backend channel of this balancer's transport. */
+    Channel newBackendChannel(boolean unix) {
+        return unix ? domainChannels.newChannel() : socketChannels.newChannel();
+    }
+
+    int connectTimeoutMillis() {
+        return (int) Math.min(Integer.MAX_VALUE, selector.limits().connectTimeout().toMillis());
     }
 
     long nextId() {

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-process TCP backend on 127.0.0.1 with an OS-chosen port: it greets each connection with its name and a
- * newline, then echoes what it reads; when the client shuts its output, it finishes echoing and closes.
+ * newline, then echoes what it reads; when the client shuts its output, it finishes echoing and closes. A read
+ * that starts with {@code RST} resets that connection.
  */
 public final class NamedBackend implements AutoCloseable {
     private final String name;
@@ -52,6 +53,15 @@ public final class NamedBackend implements AutoCloseable {
 
                     @Override
                     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        ByteBuf buf = (ByteBuf) msg;
+                        if (buf.readableBytes() >= 3 && buf.toString(buf.readerIndex(), 3, StandardCharsets.US_ASCII)
+                                .equals("RST")) {
+                            // Reset this connection, as a crashing server would.
+                            buf.release();
+                            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                            ctx.close();
+                            return;
+                        }
                         ctx.write(msg);
                     }
 

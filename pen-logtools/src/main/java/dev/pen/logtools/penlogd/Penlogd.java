@@ -1,0 +1,460 @@
+package dev.pen.logtools.penlogd;
+
+import dev.pen.logtools.cli.Getopt;
+
+import io.netty.util.NetUtil;
+
+import java.io.BufferedOutputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * pen's {@code penlogd}: receives pen's network log ({@code + client server request}) and the web servers' log
+ * lines as UDP datagrams, and writes each web line with its client replaced by the real client pen saw.
+ *
+ * <pre>penlogd [-fd] [-b] [-j dir] [-l logfile] [-n N] [-p pidfile] [-u user] [address:]port</pre>
+ *
+ * Output is flushed at least once a second (every line with {@code -b}); HUP reopens the {@code -l} file, TERM
+ * exits cleanly and removes the pid file. Without {@code -f} it goes to the background once it listens, so that
+ * a start error is still reported with a non-zero exit status.
+ */
+public final class Penlogd implements AutoCloseable {
+
+    static final String USAGE = """
+        Usage:
+          penlogd [options] port
+
+          -d        debugging on
+          -f        stay in foreground
+          -j dir    run in chroot
+          -l file   write log to file
+          -b        unbuffer output (Testing Only!)
+          -n N      number of pen log entries to cache [1000]
+          -p file   write pid to file
+          -u user   run as alternative user
+        """;
+
+    /** Set in the environment of the background copy that {@code penlogd} without {@code -f} starts. */
+    static final String DETACHED = "PENLOGD_DETACHED";
+    static final String READY = "penlogd: listening";
+
+    private static final DateTimeFormatter DEBUG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    /** What the command line asks for. */
+    record Settings(int debug, boolean foreground, boolean unbuffered, Path logFile, int entries, Path pidFile,
+                    InetSocketAddress listen) {
+    }
+
+    private final Settings settings;
+    private final DatagramChannel channel;
+    private final PenEntries penEntries;
+    private final PrintStream debugOut;
+    private final OutputStream stdout;
+    private final Object outputLock = new Object();
+    private final ScheduledExecutorService flusher;
+    private OutputStream output;
+    private volatile boolean closed;
+
+    private Penlogd(Settings settings, OutputStream stdout, PrintStream debugOut) throws IOException {
+        this.settings = settings;
+        this.stdout = stdout;
+        this.debugOut = debugOut;
+        this.penEntries = new PenEntries(settings.entries);
+        this.output = openOutput();
+        this.channel = DatagramChannel.open(java.net.StandardProtocolFamily.INET);
+        try {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+            channel.bind(settings.listen);
+        } catch (IOException e) {
+            channel.close();
+            throw new IOException("Problem binding to " + settings.listen.getAddress().getHostAddress() + ":"
+                + settings.listen.getPort() + ": " + e.getMessage(), e);
+        }
+        this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "penlogd-flush");
+            t.setDaemon(true);
+            return t;
+        });
+        flusher.scheduleAtFixedRate(this::flush, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Starts receiving on {@code settings.listen()} in the calling thread's place: call {@link #serve()} to run.
+     *
+     * @param stdout where the merged log goes without {@code -l}
+     * @param debugOut where debug and bogus-line messages go (null: nowhere)
+     */
+    static Penlogd open(Settings settings, OutputStream stdout, PrintStream debugOut) throws IOException {
+        return new Penlogd(settings, stdout, debugOut);
+    }
+
+    /** The address and port it receives on. */
+    InetSocketAddress localAddress() throws IOException {
+        return (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    /** Receives and writes until {@link #close()}. */
+    void serve() throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(65_536);
+        while (!closed) {
+            buffer.clear();
+            InetSocketAddress from;
+            try {
+                from = (InetSocketAddress) channel.receive(buffer);
+            } catch (ClosedChannelException e) {
+                break;
+            }
+            buffer.flip();
+            String datagram = new String(buffer.array(), 0, buffer.limit(), StandardCharsets.ISO_8859_1);
+            if (datagram.startsWith("+")) {
+                storePen(datagram);
+            } else {
+                storeWeb(datagram, from.getAddress());
+            }
+        }
+    }
+
+    private void storePen(String datagram) {
+        String[] fields = splitPenEntry(datagram);
+        InetAddress server = fields == null ? null : literal(fields[1]);
+        if (server == null) {
+            debug("discarding bogus pen line " + datagram);
+            return;
+        }
+        if (settings.debug > 1) {
+            debug("store_pen(" + fields[0] + ", " + fields[1] + ", " + fields[2] + ")");
+        }
+        penEntries.add(new PenEntries.Entry(fields[0], server, fields[2]));
+    }
+
+    /** {@code + client server request}: client and server up to a space, the request up to the newline. */
+    static String[] splitPenEntry(String datagram) {
+        int i = 1;
+        while (i < datagram.length() && Character.isWhitespace(datagram.charAt(i))) {
+            i++;
+        }
+        int clientEnd = datagram.indexOf(' ', i);
+        if (clientEnd <= i) {
+            return null;
+        }
+        int serverEnd = datagram.indexOf(' ', clientEnd + 1);
+        if (serverEnd <= clientEnd + 1) {
+            return null;
+        }
+        int requestStart = serverEnd + 1;
+        while (requestStart < datagram.length() && Character.isWhitespace(datagram.charAt(requestStart))
+            && datagram.charAt(requestStart) != '\n') {
+            requestStart++;
+        }
+        int newline = datagram.indexOf('\n', requestStart);
+        int requestEnd = newline < 0 ? datagram.length() : newline;
+        if (requestEnd <= requestStart) {
+            return null;
+        }
+        return new String[] {datagram.substring(i, clientEnd), datagram.substring(clientEnd + 1, serverEnd),
+            datagram.substring(requestStart, requestEnd)};
+    }
+
+    private void storeWeb(String datagram, InetAddress source) throws IOException {
+        int open = datagram.indexOf('"');
+        if (open < 0) {
+            debug("bogus web line " + datagram);
+            return;
+        }
+        int close = datagram.indexOf('"', open + 1);
+        if (close < 0) {
+            debug("bogus line " + datagram);
+            return;
+        }
+        PenEntries.Entry entry = penEntries.find(source, datagram.substring(open + 1, close));
+        String line;
+        if (entry == null) {
+            line = datagram;
+        } else {
+            int space = datagram.indexOf(' ');
+            line = entry.client() + datagram.substring(space);
+        }
+        if (!line.endsWith("\n")) {
+            line += "\n";
+        }
+        synchronized (outputLock) {
+            output.write(line.getBytes(StandardCharsets.ISO_8859_1));
+            if (settings.unbuffered) {
+                output.flush();
+            }
+        }
+    }
+
+    /** HUP: the {@code -l} file is closed and opened again (after it was moved away); stdout stays. */
+    void reopen() {
+        if (settings.logFile == null) {
+            return;
+        }
+        synchronized (outputLock) {
+            try {
+                output.close();
+                output = openOutput();
+            } catch (IOException e) {
+                debug("Can't open " + settings.logFile + ": " + e.getMessage());
+            }
+        }
+    }
+
+    void flush() {
+        synchronized (outputLock) {
+            try {
+                output.flush();
+            } catch (IOException e) {
+                debug("Can't write the log: " + e.getMessage());
+            }
+        }
+    }
+
+    private OutputStream openOutput() throws IOException {
+        if (settings.logFile == null) {
+            return new BufferedOutputStream(stdout, 1 << 16) {
+                @Override
+                public void close() throws IOException {
+                    flush();
+                }
+            };
+        }
+        return new BufferedOutputStream(Files.newOutputStream(settings.logFile, StandardOpenOption.CREATE,
+            StandardOpenOption.APPEND, StandardOpenOption.WRITE), 1 << 16);
+    }
+
+    private void debug(String message) {
+        if (debugOut != null) {
+            debugOut.println(LocalDateTime.now().format(DEBUG_TIME) + ": " + message);
+        }
+    }
+
+    private static InetAddress literal(String text) {
+        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(text);
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return InetAddress.getByAddress(bytes);
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        channel.close();
+        flusher.shutdownNow();
+        synchronized (outputLock) {
+            output.close();
+        }
+        if (settings.pidFile != null) {
+            Files.deleteIfExists(settings.pidFile);
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs penlogd with {@code args} until TERM; returns the exit status. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        Settings settings;
+        try {
+            settings = parse(args, out, err);
+        } catch (IllegalArgumentException e) {
+            err.println("penlogd: " + e.getMessage());
+            if (e instanceof UsageError) {
+                err.print(USAGE);
+            }
+            return 1;
+        }
+        if (settings == null) {
+            return 0;
+        }
+        boolean detached = "1".equals(System.getenv(DETACHED));
+        if (!settings.foreground && !detached) {
+            return detach(args, err);
+        }
+        Penlogd daemon;
+        try {
+            daemon = open(settings, detached ? OutputStream.nullOutputStream() : out,
+                detached ? null : err);
+            if (settings.pidFile != null) {
+                Files.writeString(settings.pidFile, Long.toString(ProcessHandle.current().pid()));
+            }
+        } catch (IOException e) {
+            err.println("penlogd: " + e.getMessage());
+            return 1;
+        }
+        installSignals(daemon);
+        if (detached) {
+            out.println(READY);
+            out.flush();
+        }
+        try {
+            daemon.serve();
+        } catch (IOException e) {
+            err.println("penlogd: " + e.getMessage());
+            return 1;
+        }
+        return 0;
+    }
+
+    private static void installSignals(Penlogd daemon) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                daemon.close();
+            } catch (IOException e) {
+                // Exiting anyway; the pid file may stay behind.
+            }
+        }, "penlogd-exit"));
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> daemon.reopen());
+        } catch (IllegalArgumentException e) {
+            // No HUP on this platform: the log simply cannot be reopened.
+        }
+    }
+
+    /**
+     * Starts a copy of this program in the background (its own session when {@code setsid} exists) and waits
+     * until it listens: its start errors become ours, then this process exits and leaves it running.
+     */
+    private static int detach(String[] args, PrintStream err) {
+        List<String> command = new ArrayList<>();
+        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+            command.add("/usr/bin/setsid");
+        }
+        command.add(ProcessHandle.current().info().command().orElse(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Penlogd.class.getName());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put(DETACHED, "1");
+        try {
+            Process child = builder.start();
+            List<String> said = new ArrayList<>();
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                StandardCharsets.ISO_8859_1))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (line.equals(READY)) {
+                        return 0;
+                    }
+                    said.add(line);
+                }
+            }
+            int status = child.waitFor();
+            said.forEach(err::println);
+            return status == 0 ? 1 : status;
+        } catch (IOException e) {
+            err.println("penlogd: can't start in the background: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    /** The settings, or null after printing the usage (no port given). */
+    static Settings parse(String[] args, PrintStream out, PrintStream err) {
+        Getopt.Result cmd;
+        try {
+            cmd = Getopt.parse("j:l:n:p:u:dfb", args);
+        } catch (Getopt.BadOption e) {
+            throw new UsageError(e.getMessage());
+        }
+        int debug = 0;
+        boolean foreground = false;
+        boolean unbuffered = false;
+        Path logFile = null;
+        Path pidFile = null;
+        int entries = 1000;
+        for (Getopt.Option o : cmd.options()) {
+            switch (o.letter()) {
+                case 'd' -> debug++;
+                case 'f' -> foreground = true;
+                case 'b' -> unbuffered = true;
+                case 'l' -> logFile = Path.of(o.argument());
+                case 'p' -> pidFile = Path.of(o.argument());
+                case 'n' -> {
+                    try {
+                        entries = Integer.parseInt(o.argument());
+                    } catch (NumberFormatException e) {
+                        entries = 0;
+                    }
+                    if (entries < 1) {
+                        throw new IllegalArgumentException("bad -n '" + o.argument()
+                            + "' (expected a number of entries, 1 or more)");
+                    }
+                }
+                case 'j' -> throw new IllegalArgumentException("-j " + o.argument()
+                    + ": the JVM cannot chroot; run penlogd under chroot(8) or in a container instead");
+                case 'u' -> throw new IllegalArgumentException("-u " + o.argument()
+                    + ": the JVM cannot switch users; start penlogd as that user instead"
+                    + " (e.g. setpriv --reuid=" + o.argument() + " --init-groups penlogd ...)");
+                default -> throw new IllegalStateException("option " + o.letter());
+            }
+        }
+        if (cmd.operands().isEmpty()) {
+            out.print(USAGE);
+            out.flush();
+            return null;
+        }
+        return new Settings(debug, foreground, unbuffered, logFile, entries, pidFile, listen(cmd.operands().get(0)));
+    }
+
+    /** A bad option: reported with the usage. */
+    static final class UsageError extends IllegalArgumentException {
+        UsageError(String message) {
+            super(message);
+        }
+    }
+
+    /** {@code port} (every IPv4 address, as pen) or {@code address:port}. */
+    static InetSocketAddress listen(String text) {
+        int colon = text.lastIndexOf(':');
+        String host = colon < 0 ? "0.0.0.0" : text.substring(0, colon);
+        String portText = text.substring(colon + 1);
+        int port;
+        try {
+            port = Integer.parseInt(portText);
+        } catch (NumberFormatException e) {
+            port = 0;
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("bad port '" + text + "' (expected [address:]port, port 1..65535)");
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("unknown address '" + host + "' in '" + text + "'");
+        }
+    }
+}
