@@ -9,9 +9,9 @@ PEN_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 pen_build() {
     local module=$1 jar="$PEN_HOME/$1/target/$1-0.1.0-SNAPSHOT.jar" stamp="$PEN_HOME/$1/target/.built"
     # Rebuild only when the jar is missing or main sources or poms changed since the last build by a script
-    # (or, when no script built it, since Maven packaged the jar: a test run after "mvn package" builds nothing).
+    # or since Maven last packaged the jar, whichever is later: a test run after "mvn package" builds nothing.
     local since=$stamp
-    [ -f "$stamp" ] || since=$jar
+    { [ -f "$stamp" ] && [ ! "$jar" -nt "$stamp" ]; } || since=$jar
     if [ ! -f "$jar" ] || [ ! -d "$PEN_HOME/$module/target/lib" ] \
         || [ -n "$(find "$PEN_HOME"/pen-api/src/main "$PEN_HOME"/pen-netty/src/main "$PEN_HOME/$module/src/main" \
                    "$PEN_HOME"/pom.xml "$PEN_HOME"/*/pom.xml -newer "$since" -print -quit 2>/dev/null)" ]; then
