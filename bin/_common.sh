@@ -1,15 +1,20 @@
 # Shared by the scripts in bin/: builds the module's jars on first use (or when its sources changed) and runs
 # one of its main classes on the JVM with the flags every launcher uses.
 # Usage (from a script): . "$(dirname "$0")/_common.sh"; pen_run MODULE MAIN_CLASS "$@"
+# A script that must do more than exec the JVM calls pen_command MODULE MAIN_CLASS and runs "${PEN_CMD[@]}".
+# Setting PEN_CDS_TRAINING to a main class of the module turns on class-data sharing (see pen_cds_flags).
 
 PEN_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 pen_build() {
     local module=$1 jar="$PEN_HOME/$1/target/$1-0.1.0-SNAPSHOT.jar" stamp="$PEN_HOME/$1/target/.built"
-    # Rebuild only when the jar is missing or main sources or poms changed since the last build by a script.
-    if [ ! -f "$jar" ] || [ ! -d "$PEN_HOME/$module/target/lib" ] || [ ! -f "$stamp" ] \
+    # Rebuild only when the jar is missing or main sources or poms changed since the last build by a script
+    # or since Maven last packaged the jar, whichever is later: a test run after "mvn package" builds nothing.
+    local since=$stamp
+    { [ -f "$stamp" ] && [ ! "$jar" -nt "$stamp" ]; } || since=$jar
+    if [ ! -f "$jar" ] || [ ! -d "$PEN_HOME/$module/target/lib" ] \
         || [ -n "$(find "$PEN_HOME"/pen-api/src/main "$PEN_HOME"/pen-netty/src/main "$PEN_HOME/$module/src/main" \
-                   "$PEN_HOME"/pom.xml "$PEN_HOME"/*/pom.xml -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+                   "$PEN_HOME"/pom.xml "$PEN_HOME"/*/pom.xml -newer "$since" -print -quit 2>/dev/null)" ]; then
         echo "building $module (first use or sources changed)..." >&2
         (cd "$PEN_HOME" && mvn -B -q -DskipTests -pl "$module" -am package >&2) || {
             echo "build of $module failed; run 'mvn -B -pl $module -am package' in $PEN_HOME for details" >&2
@@ -25,11 +30,47 @@ pen_java() {
     echo "$java"
 }
 
+# Class-data sharing: an archive of the classes a program loads at start-up, mapped into memory instead of
+# loaded and verified one by one, takes a good part off the JVM's start-up. The archive is made once per JVM and
+# module by a short training run of the class named in PEN_CDS_TRAINING, kept in MODULE/target/cds/, and made
+# again when the module's jar is newer. Anything going wrong only means starting without it.
+pen_cds_flags() {
+    local module=$1 java=$2 cp=$3 training=${PEN_CDS_TRAINING:-}
+    [ -n "$training" ] && [ "${PEN_CDS:-on}" != off ] || return 0
+    local jar="$PEN_HOME/$module/target/$module-0.1.0-SNAPSHOT.jar" real id dir jsa tmp
+    real=$(readlink -f "$(command -v "$java")" 2>/dev/null) || return 0
+    id=$(printf '%s' "$real" | tr -c 'A-Za-z0-9._-' '_')
+    dir="$PEN_HOME/$module/target/cds" jsa="$dir/$id.jsa"
+    if [ ! -f "$jsa" ] || [ "$jar" -nt "$jsa" ]; then
+        mkdir -p "$dir" 2>/dev/null || return 0
+        tmp="$jsa.$$.tmp"
+        if "$java" -XX:ArchiveClassesAtExit="$tmp" -Xlog:cds=off -Xlog:cds+dynamic=off \
+                --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$cp" "$training" >/dev/null 2>&1 \
+                && [ -s "$tmp" ]; then
+            mv -f "$tmp" "$jsa"
+        else
+            rm -f "$tmp"
+        fi
+    fi
+    [ -f "$jsa" ] && echo "-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+}
+
+# Sets PEN_CMD to the command that runs MAIN_CLASS of MODULE (building it first if needed).
+pen_command() {
+    local module=$1 main=$2
+    pen_build "$module"
+    local cp="$PEN_HOME/$module/target/$module-0.1.0-SNAPSHOT.jar:$PEN_HOME/$module/target/lib/*"
+    local java cds
+    java=$(pen_java)
+    cds=$(pen_cds_flags "$module" "$java" "$cp")
+    # shellcheck disable=SC2206 # the flags are words on purpose
+    PEN_CMD=("$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xshare:auto $cds ${PEN_JAVA_OPTS:-}
+        -cp "$cp" "$main")
+}
+
 pen_run() {
     local module=$1 main=$2
     shift 2
-    pen_build "$module"
-    local cp="$PEN_HOME/$module/target/$module-0.1.0-SNAPSHOT.jar:$PEN_HOME/$module/target/lib/*"
-    exec "$(pen_java)" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC \
-        -Xshare:auto ${PEN_JAVA_OPTS:-} -cp "$cp" "$main" "$@"
+    pen_command "$module" "$main"
+    exec "${PEN_CMD[@]}" "$@"
 }

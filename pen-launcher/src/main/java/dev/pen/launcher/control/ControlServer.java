@@ -1,0 +1,224 @@
+package dev.pen.launcher.control;
+
+import dev.pen.api.AccessList;
+import dev.pen.api.Address;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.function.IntFunction;
+
+/**
+ * pen's control port ({@code -C [addr:]port} or a Unix socket path): one command a connection, answered by the
+ * {@link Interpreter}, then the connection is closed. Clients the control ACL denies are closed without a reply.
+ *
+ * <p>Unlike pen, a control client never holds anything up: one thread serves every control connection with
+ * non-blocking sockets, the balancer runs on threads of its own, and a client that has not sent its line within
+ * {@link #COMMAND_TIMEOUT} is closed.
+ */
+public final class ControlServer implements AutoCloseable {
+    /** How long a control client may take to send its command line. */
+    public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
+    private static final int MAX_COMMAND = 4095;
+
+    private final Interpreter interpreter;
+    private final IntFunction<AccessList> accessLists;
+    private final ControlHost host;
+    private final Selector selector;
+    private final ServerSocketChannel server;
+    private final Path unixPath;
+    private final Thread thread;
+    private volatile boolean closing;
+
+    /** One control connection's progress. */
+    private static final class Client {
+        final ByteBuffer in = ByteBuffer.allocate(MAX_COMMAND);
+        final long deadline = System.nanoTime() + COMMAND_TIMEOUT.toNanos();
+        ByteBuffer out;
+    }
+
+    private ControlServer(Interpreter interpreter, IntFunction<AccessList> accessLists, ControlHost host,
+            Selector selector, ServerSocketChannel server, Path unixPath) {
+        this.interpreter = interpreter;
+        this.accessLists = accessLists;
+        this.host = host;
+        this.selector = selector;
+        this.server = server;
+        this.unixPath = unixPath;
+        this.thread = new Thread(this::serve, "pen-control");
+        thread.setDaemon(true);
+    }
+
+    /**
+     * Opens the control port at {@code spec} (pen's {@code -C} syntax) and starts serving.
+     *
+     * @param accessLists the balancer's access lists by number, for the control ACL
+     * @throws IOException when the address cannot be bound
+     * @throws IllegalArgumentException when {@code spec} is not an address
+     */
+    public static ControlServer open(String spec, Interpreter interpreter, IntFunction<AccessList> accessLists,
+            ControlHost host) throws IOException {
+        Address address = Address.parseListen(spec, "tcp");
+        ServerSocketChannel channel;
+        Path unixPath = null;
+        if (address.isUnix()) {
+            unixPath = Path.of(address.path());
+            // pen removes a stale socket file before binding, so a restart after a crash works.
+            Files.deleteIfExists(unixPath);
+            channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            channel.bind(UnixDomainSocketAddress.of(unixPath));
+        } else {
+            channel = ServerSocketChannel.open();
+            channel.bind(new InetSocketAddress(address.host() == null ? "0.0.0.0" : address.host(), address.port()));
+        }
+        channel.configureBlocking(false);
+        Selector selector = Selector.open();
+        channel.register(selector, SelectionKey.OP_ACCEPT);
+        ControlServer control = new ControlServer(interpreter, accessLists, host, selector, channel, unixPath);
+        control.thread.start();
+        return control;
+    }
+
+    /** The bound address (the real port when the spec asked for port 0). */
+    public SocketAddress localAddress() throws IOException {
+        return server.getLocalAddress();
+    }
+
+    private void serve() {
+        try {
+            while (!closing) {
+                selector.select(500);
+                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    try {
+                        handle(key);
+                    } catch (IOException | RuntimeException e) {
+                        host.debug(1, "control connection: " + e);
+                        drop(key);
+                    }
+                }
+                expire();
+            }
+        } catch (IOException | ClosedSelectorException e) {
+            if (!closing) {
+                host.debug(0, "control port stopped: " + e.getMessage());
+            }
+        }
+    }
+
+    private void handle(SelectionKey key) throws IOException {
+        if (!key.isValid()) {
+            return;
+        }
+        if (key.isAcceptable()) {
+            SocketChannel channel;
+            while ((channel = server.accept()) != null) {
+                accept(channel);
+            }
+            return;
+        }
+        SocketChannel channel = (SocketChannel) key.channel();
+        Client client = (Client) key.attachment();
+        if (key.isReadable() && client.out == null) {
+            int n = channel.read(client.in);
+            if (n < 0 || hasLine(client.in) || !client.in.hasRemaining()) {
+                answer(key, client);
+            }
+        }
+        if (key.isValid() && key.isWritable() && client.out != null) {
+            channel.write(client.out);
+            if (!client.out.hasRemaining()) {
+                drop(key);
+            }
+        }
+    }
+
+    private void accept(SocketChannel channel) throws IOException {
+        SocketAddress peer = channel.getRemoteAddress();
+        if (peer instanceof InetSocketAddress inet && inet.getAddress() != null
+                && !accessLists.apply(interpreter.settings().controlAcl()).permits(inet.getAddress())) {
+            host.debug(0, "do_ctrl: not from there");
+            channel.close();
+            return;
+        }
+        channel.configureBlocking(false);
+        channel.register(selector, SelectionKey.OP_READ, new Client());
+    }
+
+    private static boolean hasLine(ByteBuffer in) {
+        for (int i = 0; i < in.position(); i++) {
+            byte c = in.get(i);
+            if (c == '\n' || c == '\r') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void answer(SelectionKey key, Client client) {
+        String line = new String(client.in.array(), 0, client.in.position(), StandardCharsets.ISO_8859_1);
+        String reply = interpreter.execute(line);
+        client.out = ByteBuffer.wrap(reply.getBytes(StandardCharsets.ISO_8859_1));
+        if (!client.out.hasRemaining()) {
+            drop(key);
+            return;
+        }
+        key.interestOps(SelectionKey.OP_WRITE);
+    }
+
+    private void expire() {
+        long now = System.nanoTime();
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof Client c && now - c.deadline > 0) {
+                host.debug(1, "control client timed out after " + COMMAND_TIMEOUT.toSeconds() + " s");
+                drop(key);
+            }
+        }
+    }
+
+    private static void drop(SelectionKey key) {
+        key.cancel();
+        try {
+            key.channel().close();
+        } catch (IOException e) {
+            // Closing a control client that is already gone.
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        selector.wakeup();
+        try {
+            thread.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            for (SelectionKey key : selector.keys()) {
+                key.channel().close();
+            }
+            selector.close();
+            server.close();
+            if (unixPath != null) {
+                Files.deleteIfExists(unixPath);
+            }
+        } catch (IOException e) {
+            host.debug(1, "closing the control port: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.pen.launcher.control;
+
+/**
+ * pen's settings that belong to the launcher rather than to the {@link dev.pen.api.Balancer}: debug level, the log
+ * and statistics files, the control ACL, and the tunables pen accepts that this balancer records and reports but
+ * does not act on (see the launcher's documentation). Thread-safe: its monitor is also the lock under which the
+ * {@link Interpreter} runs a command, so a command sees and changes these settings atomically.
+ */
+public final class Settings {
+    // Read on relay and log threads for every diagnostic, so never behind the lock.
+    volatile int debug;
+    boolean ascii;
+    boolean http;
+    int controlAcl;
+    int tarpitAcl = -1;
+    int idleTimeout;
+    int idlersWanted;
+    int pendingMax = 100;
+    String tcpFastclose = "off";
+    boolean tcpNodelay;
+    boolean keepalive;
+    boolean transparent;
+    boolean dummy;
+    boolean abortOnError;
+    String source;
+    /** The listen address exactly as given (pen echoes it), or null. */
+    String listen;
+    /** The -C value exactly as given, or null. */
+    String control;
+    /** The -l value as given, or null when logging is off. */
+    String log;
+    /** The -w file, or null. */
+    String webStats;
+    /** The -F file, or null. */
+    String configFile;
+
+    public int debug() {
+        return debug;
+    }
+
+    public void setDebug(int level) {
+        this.debug = level;
+    }
+
+    public synchronized int controlAcl() {
+        return controlAcl;
+    }
+
+    public synchronized boolean http() {
+        return http;
+    }
+
+    public synchronized boolean ascii() {
+        return ascii;
+    }
+
+    public synchronized String listen() {
+        return listen;
+    }
+
+    public synchronized String control() {
+        return control;
+    }
+
+    public synchronized String log() {
+        return log;
+    }
+
+    public synchronized String webStats() {
+        return webStats;
+    }
+
+    public synchronized String configFile() {
+        return configFile;
+    }
+
+    public synchronized void setListen(String listen) {
+        this.listen = listen;
+    }
+
+    public synchronized void setControl(String control) {
+        this.control = control;
+    }
+
+    public synchronized void setLog(String log) {
+        this.log = log;
+    }
+
+    public synchronized void setWebStats(String webStats) {
+        this.webStats = webStats;
+    }
+
+    public synchronized void setConfigFile(String configFile) {
+        this.configFile = configFile;
+    }
+
+    public synchronized void setHttp(boolean http) {
+        this.http = http;
+    }
+
+    public synchronized void setAscii(boolean ascii) {
+        this.ascii = ascii;
+    }
+}

@@ -1,0 +1,263 @@
+package dev.pen.launcher.log;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * pen's diagnostic lines ({@code debug()}): {@code YYYY-MM-DD HH:MM:SS: text} in local time, on stderr in the
+ * foreground; in the background to syslog (ident {@code pen}, facility user, through the standard {@code logger}
+ * tool) when the machine has one ({@code /dev/log}), else appended to the file named by {@code PEN_DEBUG_FILE}
+ * (default {@code /tmp/pen-debug.log}).
+ *
+ * <p>Lines are written by a thread of their own, so a caller on the relay's event loop never waits for a slow
+ * terminal, disk or syslog; {@link #flush()} waits until everything queued is out.
+ */
+public final class Diagnostics implements AutoCloseable {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final int QUEUE_LIMIT = 10_000;
+    private static final Object STOP = new Object();
+
+    private final IntSupplier level;
+    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>(QUEUE_LIMIT);
+    private final Thread writer;
+    private volatile Sink sink;
+
+    /** Where lines end up. */
+    private interface Sink {
+        void write(String stampedLine) throws IOException;
+
+        default void flush() throws IOException {
+        }
+
+        default void close() {
+        }
+    }
+
+    /**
+     * @param level the current debug level (-d count, or the {@code debug} command), read for every line
+     * @param stderr where foreground lines go
+     */
+    public Diagnostics(IntSupplier level, PrintStream stderr) {
+        this.level = level;
+        this.sink = new StreamSink(stderr);
+        this.writer = new Thread(this::drain, "pen-diagnostics");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** The current debug level. */
+    public int level() {
+        return level.getAsInt();
+    }
+
+    /** A line shown when the debug level is at least {@code minLevel} (0: always, as many of pen's are). */
+    public void debug(int minLevel, String text) {
+        if (minLevel > level.getAsInt()) {
+            return;
+        }
+        // A full queue means the sink is stuck; dropping a diagnostic beats stalling the caller.
+        queue.offer(LocalDateTime.now().format(STAMP) + ": " + text);
+    }
+
+    /**
+     * From now on, write to syslog where there is one, else to the debug file (pen in the background).
+     *
+     * @return a description of where the lines go, for the documentation's sake and for tests
+     */
+    public String toBackground() {
+        Sink next = null;
+        String where;
+        if (Files.exists(Path.of("/dev/log")) && onPath("logger")) {
+            try {
+                next = new LoggerSink();
+                where = "syslog";
+            } catch (IOException e) {
+                where = null;
+            }
+        } else {
+            where = null;
+        }
+        if (next == null) {
+            String file = System.getenv().getOrDefault("PEN_DEBUG_FILE", "/tmp/pen-debug.log");
+            next = new FileSink(Path.of(file));
+            where = file;
+        }
+        swap(next);
+        return where;
+    }
+
+    private void swap(Sink next) {
+        CountDownLatch done = new CountDownLatch(1);
+        Runnable change = () -> {
+            Sink old = sink;
+            sink = next;
+            try {
+                old.flush();
+            } catch (IOException e) {
+                // The old sink is going away; nothing left to tell it.
+            }
+            old.close();
+            done.countDown();
+        };
+        enqueue(change);
+        await(done);
+    }
+
+    /** Waits (at most a few seconds) until every queued line is written. */
+    public void flush() {
+        CountDownLatch done = new CountDownLatch(1);
+        enqueue((Runnable) done::countDown);
+        await(done);
+    }
+
+    private void enqueue(Object o) {
+        try {
+            queue.put(o);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void await(CountDownLatch done) {
+        try {
+            done.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        flush();
+        queue.offer(STOP);
+    }
+
+    private void drain() {
+        List<Object> batch = new ArrayList<>();
+        while (true) {
+            try {
+                batch.add(queue.take());
+            } catch (InterruptedException e) {
+                return;
+            }
+            queue.drainTo(batch);
+            for (Object o : batch) {
+                if (o == STOP) {
+                    sink.close();
+                    return;
+                }
+                if (o instanceof Runnable r) {
+                    flushQuietly();
+                    r.run();
+                } else {
+                    try {
+                        sink.write((String) o);
+                    } catch (IOException e) {
+                        // Nowhere left to report a failing diagnostics sink.
+                    }
+                }
+            }
+            batch.clear();
+            flushQuietly();
+        }
+    }
+
+    private void flushQuietly() {
+        try {
+            sink.flush();
+        } catch (IOException e) {
+            // As above: diagnostics about diagnostics have nowhere to go.
+        }
+    }
+
+    private static boolean onPath(String program) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final class StreamSink implements Sink {
+        private final PrintStream out;
+
+        StreamSink(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(String line) {
+            out.println(line);
+        }
+
+        @Override
+        public void flush() {
+            out.flush();
+        }
+    }
+
+    private static final class FileSink implements Sink {
+        private final Path file;
+
+        FileSink(Path file) {
+            this.file = file;
+        }
+
+        @Override
+        public void write(String line) throws IOException {
+            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        }
+    }
+
+    /** One long-lived {@code logger} process reading lines: syslog without native code. */
+    private static final class LoggerSink implements Sink {
+        private final Process process;
+        private final OutputStream in;
+
+        LoggerSink() throws IOException {
+            process = new ProcessBuilder("logger", "-t", "pen", "-p", "user.debug")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            in = process.getOutputStream();
+        }
+
+        @Override
+        public void write(String line) throws IOException {
+            // syslog stamps its own time; send the text after pen's stamp.
+            int cut = line.indexOf(": ");
+            in.write((line.substring(cut + 2) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void flush() throws IOException {
+            in.flush();
+        }
+
+        @Override
+        public void close() {
+            try {
+                in.close();
+            } catch (IOException e) {
+                // logger ends on end of input; nothing else to do.
+            }
+            process.destroy();
+        }
+    }
+}

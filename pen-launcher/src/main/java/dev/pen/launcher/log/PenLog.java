@@ -1,0 +1,251 @@
+package dev.pen.launcher.log;
+
+import dev.pen.api.ConnectionInfo;
+import dev.pen.api.ConnectionLog;
+import dev.pen.api.PenLogLine;
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+
+/**
+ * pen's log ({@code -l}): for every read from a client, a line {@code client_ip unix_time server_ip text} in a file,
+ * or a datagram {@code + client_ip server_ip text} to a network collector (penlogd).
+ *
+ * <p>The relay only queues an event (no formatting, no I/O on its thread); a thread of this class writes them.
+ * Lines reach the file at least once a second (whenever the queue runs dry, and at least every second under
+ * constant load), and {@link #reopen()} (HUP), {@link #flush()} and {@link #close()} write everything queued before
+ * they return, so that rotation ({@code mv pen.log pen.log.1; kill -HUP}) and a clean stop lose no line.
+ */
+public final class PenLog implements ConnectionLog, AutoCloseable {
+    private static final int QUEUE_LIMIT = 100_000;
+    private static final long FLUSH_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>(QUEUE_LIMIT);
+    private final Thread writer;
+    private final AtomicLong dropped = new AtomicLong();
+    private final Diagnostics diagnostics;
+    private final IntSupplier debugLevel;
+    private volatile boolean enabled;
+    // Owned by the writer thread.
+    private String target;
+    private OutputStream file;
+    private DatagramChannel network;
+    private InetSocketAddress collector;
+
+    /** One read from a client, as the relay reported it. */
+    private record Event(SocketAddress client, SocketAddress server, long time, byte[] text) {
+    }
+
+    /** Work for the writer thread, done in queue order after the events before it. */
+    private record Task(Runnable action, CompletableFuture<Void> done) {
+    }
+
+    /**
+     * @param diagnostics where pen echoes log lines at debug level 3 and above, and where write errors are told
+     */
+    public PenLog(Diagnostics diagnostics) {
+        this.diagnostics = diagnostics;
+        this.debugLevel = diagnostics::level;
+        this.writer = new Thread(this::drain, "pen-log");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    @Override
+    public boolean wantsClientData() {
+        // Asked once at start; the log can be switched on later by the log command, so always ask.
+        return true;
+    }
+
+    @Override
+    public void clientData(ConnectionInfo connection, byte[] firstLine) {
+        if (!enabled && debugLevel.getAsInt() < 3) {
+            return;
+        }
+        Event e = new Event(connection.clientAddress(), connection.backendAddress(),
+                System.currentTimeMillis() / 1000, firstLine);
+        if (!queue.offer(e)) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    /**
+     * Logs to {@code value} from now on (pen's -l or {@code log}: a file, or host:port of a collector), or stops
+     * with null. Waits until the change is done.
+     *
+     * @throws IllegalArgumentException naming the file or address when it cannot be opened; the old log stays
+     */
+    public void setTarget(String value) {
+        run(() -> open(value));
+    }
+
+    /** Closes and reopens the log file (HUP), writing everything queued first. */
+    public void reopen() {
+        run(() -> {
+            if (target != null && file != null) {
+                open(target);
+            }
+        });
+    }
+
+    /** Writes everything queued so far to the file. */
+    public void flush() {
+        run(() -> {
+        });
+    }
+
+    @Override
+    public void close() {
+        run(() -> {
+            closeOutputs();
+            target = null;
+            enabled = false;
+        });
+        writer.interrupt();
+    }
+
+    private void run(Runnable action) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            queue.put(new Task(action, done));
+            done.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the log writer did not answer within 10 s");
+        }
+    }
+
+    private void open(String value) {
+        if (value == null) {
+            closeOutputs();
+            target = null;
+            enabled = false;
+            return;
+        }
+        OutputStream nextFile = null;
+        DatagramChannel nextNetwork = null;
+        InetSocketAddress nextCollector = null;
+        try {
+            if (LogTarget.isNetwork(value)) {
+                nextCollector = LogTarget.collector(value);
+                nextNetwork = DatagramChannel.open();
+            } else {
+                nextFile = new BufferedOutputStream(new FileOutputStream(value, true), 1 << 16);
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("can't open log '" + value + "': " + e.getMessage());
+        }
+        closeOutputs();
+        file = nextFile;
+        network = nextNetwork;
+        collector = nextCollector;
+        target = value;
+        enabled = true;
+    }
+
+    private void closeOutputs() {
+        try {
+            if (file != null) {
+                file.close();
+            }
+            if (network != null) {
+                network.close();
+            }
+        } catch (IOException e) {
+            diagnostics.debug(0, "closing log " + target + ": " + e.getMessage());
+        }
+        file = null;
+        network = null;
+    }
+
+    private void drain() {
+        List<Object> batch = new ArrayList<>();
+        long lastFlush = System.nanoTime();
+        while (true) {
+            try {
+                Object first = queue.poll(1, TimeUnit.SECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, 4096);
+                }
+            } catch (InterruptedException e) {
+                return;
+            }
+            for (Object o : batch) {
+                if (o instanceof Event e) {
+                    write(e);
+                } else if (o instanceof Task t) {
+                    flushFile();
+                    try {
+                        t.action().run();
+                        t.done().complete(null);
+                    } catch (RuntimeException ex) {
+                        t.done().completeExceptionally(ex);
+                    }
+                }
+            }
+            batch.clear();
+            long now = System.nanoTime();
+            if (queue.isEmpty() || now - lastFlush >= FLUSH_NANOS) {
+                flushFile();
+                lastFlush = now;
+            }
+            long lost = dropped.getAndSet(0);
+            if (lost > 0) {
+                diagnostics.debug(0, "log: " + lost + " lines dropped (the log could not keep up)");
+            }
+        }
+    }
+
+    private void write(Event e) {
+        String client = e.client() == null ? "" : AddressText.of(e.client());
+        String server = e.server() == null ? "" : AddressText.of(e.server());
+        if (debugLevel.getAsInt() >= 3) {
+            diagnostics.debug(3, new PenLogLine(client, e.time(), server, PenLogLine.text(e.text())).format());
+        }
+        try {
+            if (file != null) {
+                file.write(new PenLogLine(client, e.time(), server, PenLogLine.text(e.text())).toBytes());
+            } else if (network != null) {
+                byte[] head = ("+ " + client + " " + server + " ").getBytes(StandardCharsets.ISO_8859_1);
+                ByteBuffer datagram = ByteBuffer.allocate(head.length + e.text().length + 1);
+                datagram.put(head).put(e.text()).put((byte) '\n').flip();
+                network.send(datagram, collector);
+            }
+        } catch (IOException ex) {
+            diagnostics.debug(0, "log " + target + ": " + ex.getMessage());
+        }
+    }
+
+    private void flushFile() {
+        if (file != null) {
+            try {
+                file.flush();
+            } catch (IOException e) {
+                diagnostics.debug(0, "log " + target + ": " + e.getMessage());
+            }
+        }
+    }
+}

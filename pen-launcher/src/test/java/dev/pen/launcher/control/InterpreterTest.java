@@ -1,0 +1,315 @@
+package dev.pen.launcher.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pen.api.Backend;
+import dev.pen.api.BackendState;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InterpreterTest {
+    private final FakeHost host = new FakeHost();
+    private final Settings settings = new Settings();
+    private final List<String> fileReplies = new ArrayList<>();
+    private Interpreter pen;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void twoServers() {
+        pen = new Interpreter(host, settings, fileReplies::add);
+        host.balancer.setBackend(0, Backend.parse("127.0.0.1:18081", 80));
+        host.balancer.setBackend(1, Backend.parse("127.0.0.1:18082", 80));
+        settings.setListen("18080");
+        settings.setControl("127.0.0.1:18100");
+    }
+
+    @Test
+    void modeRepliesWithEveryFlagOff() {
+        assertThat(pen.execute("mode")).isEqualTo("no hash no roundrobin no stubborn no weight no prio\n");
+    }
+
+    @Test
+    void modeSwitchesShowInMode() {
+        pen.execute("hash");
+        pen.execute("roundrobin");
+        pen.execute("prio");
+        pen.execute("no roundrobin");
+        assertThat(pen.execute("mode")).isEqualTo("hash no roundrobin no stubborn no weight prio\n");
+    }
+
+    @Test
+    void serversListsEachServerInPensFormat() {
+        assertThat(pen.execute("servers")).isEqualTo(
+                "0 addr 127.0.0.1 port 18081 conn 0 max 0 hard 0 weight 0 prio 0 sx 0 rx 0\n"
+                        + "1 addr 127.0.0.1 port 18082 conn 0 max 0 hard 0 weight 0 prio 0 sx 0 rx 0\n");
+    }
+
+    @Test
+    void getterRepliesArePensDefaults() {
+        assertThat(pen.execute("blacklist")).isEqualTo("30\n");
+        assertThat(pen.execute("timeout")).isEqualTo("3\n");
+        assertThat(pen.execute("tracking")).isEqualTo("0\n");
+        assertThat(pen.execute("clients_max")).isEqualTo("2048\n");
+        assertThat(pen.execute("conn_max")).isEqualTo("500\n");
+        assertThat(pen.execute("debug")).isEqualTo("0\n");
+        assertThat(pen.execute("client_acl")).isEqualTo("0\n");
+        assertThat(pen.execute("control_acl")).isEqualTo("0\n");
+        assertThat(pen.execute("listen")).isEqualTo("18080\n");
+        assertThat(pen.execute("control")).isEqualTo("127.0.0.1:18100\n");
+        assertThat(pen.execute("log")).isEmpty();
+        assertThat(pen.execute("web_stats")).isEmpty();
+        assertThat(pen.execute("pid")).isEqualTo("4242\n");
+        assertThat(pen.execute("idlers")).isEqualTo("Idlers: 0/0\n");
+        assertThat(pen.execute("idle_timeout")).isEqualTo("Idle timeout: 0 seconds\n");
+        assertThat(pen.execute("tarpit_acl")).isEqualTo("tarpit_acl = -1");
+        assertThat(pen.execute("socket 5")).isEqualTo("Socket 5 belongs to connection -1\n");
+    }
+
+    @Test
+    void setterRepliesWithTheNewValue() {
+        assertThat(pen.execute("blacklist 7")).isEqualTo("7\n");
+        assertThat(pen.execute("timeout 9")).isEqualTo("9\n");
+        assertThat(host.balancer.limits().connectTimeout().toSeconds()).isEqualTo(9);
+    }
+
+    @Test
+    void badArgumentGetsAnErrorLineAndChangesNothing() {
+        String reply = pen.execute("blacklist soon");
+        assertThat(reply).startsWith("blacklist: ").contains("'soon'").contains("expected").endsWith("\n");
+        assertThat(pen.execute("blacklist")).isEqualTo("30\n");
+    }
+
+    @Test
+    void clientTableOnlyGrows() {
+        assertThat(pen.execute("clients_max 100")).isEqualTo("2048\n");
+        assertThat(pen.execute("clients_max 4000")).isEqualTo("4000\n");
+    }
+
+    @Test
+    void unknownCommandIsIgnoredWithPensReply() {
+        assertThat(pen.execute("foo bar")).isEqualTo("do_cmd: ignoring command starting with 'foo'\n");
+    }
+
+    @Test
+    void commandWordsAreCaseSensitive() {
+        assertThat(pen.execute("MODE")).isEqualTo("do_cmd: ignoring command starting with 'MODE'\n");
+    }
+
+    @Test
+    void onlyTheFirstLineIsRun() {
+        assertThat(pen.execute("servers\r\nmode\n")).startsWith("0 addr").doesNotContain("roundrobin");
+    }
+
+    @Test
+    void commentsAndEmptyLinesGetNoReply() {
+        assertThat(pen.execute("# hash")).isEmpty();
+        assertThat(pen.execute("   ")).isEmpty();
+        assertThat(host.balancer.modes().hash()).isFalse();
+    }
+
+    @Test
+    void exitWithoutPermissionSaysHowToEnableIt() {
+        assertThat(pen.execute("exit")).isEqualTo("Exit is not enabled; restart with -X flag\n");
+        assertThat(host.exits).isZero();
+    }
+
+    @Test
+    void exitWithPermissionStopsSilently() {
+        host.exitEnabled = true;
+        assertThat(pen.execute("exit")).isEmpty();
+        assertThat(host.exits).isEqualTo(1);
+    }
+
+    @Test
+    void serverCommandChangesLimitsAndKeepsTheAddress() {
+        pen.execute("server 0 max 5 hard 7 weight 3 prio 2");
+        Backend b = host.balancer.backend(0).orElseThrow().backend();
+        assertThat(b.maxConnections()).isEqualTo(5);
+        assertThat(b.hardMaxConnections()).isEqualTo(7);
+        assertThat(b.weight()).hasValue(3);
+        assertThat(b.priority()).isEqualTo(2);
+        assertThat(b.address().port()).isEqualTo(18081);
+    }
+
+    @Test
+    void serverCommandBeyondTheTableAddsAServerWithGapsShownAsPenDoes() {
+        pen.execute("server 3 address 127.0.0.1 port 18083");
+        assertThat(pen.execute("servers")).contains(
+                "2 addr (unknown address family 0 port 0 conn 0 max 0 hard 0 weight 0 prio 0 sx 0 rx 0\n",
+                "3 addr 127.0.0.1 port 18083 conn 0");
+    }
+
+    @Test
+    void serverBlacklistBlacklistsAndZeroLiftsIt() {
+        pen.execute("server 1 blacklist 60");
+        assertThat(host.balancer.backend(1).orElseThrow().state()).isEqualTo(BackendState.BLACKLISTED);
+        pen.execute("server 1 blacklist 0");
+        assertThat(host.balancer.backend(1).orElseThrow().state()).isEqualTo(BackendState.UP);
+    }
+
+    @Test
+    void serverCommandWithUnknownKeywordIsAnErrorAndChangesNothing() {
+        String reply = pen.execute("server 0 max 5 colour blue");
+        assertThat(reply).contains("colour").contains("expected");
+        assertThat(host.balancer.backend(0).orElseThrow().backend().maxConnections()).isZero();
+    }
+
+    @Test
+    void serverCommandForAMissingServerWithoutAddressIsAnError() {
+        assertThat(pen.execute("server 99 max 1")).contains("no server 99");
+        assertThat(host.balancer.backendSlots()).isEqualTo(2);
+    }
+
+    @Test
+    void aclEntriesAppendAndDecideInOrder() throws Exception {
+        pen.execute("acl 1 deny 127.0.0.2");
+        pen.execute("acl 1 permit 127.0.0.0 255.0.0.0");
+        assertThat(host.balancer.accessList(1).permits(InetAddress.getByName("127.0.0.2"))).isFalse();
+        assertThat(host.balancer.accessList(1).permits(InetAddress.getByName("127.0.0.3"))).isTrue();
+        pen.execute("no acl 1");
+        assertThat(host.balancer.accessList(1).entries()).isEmpty();
+    }
+
+    @Test
+    void noAclWithoutNumberIsAnErrorWherePenCrashes() {
+        assertThat(pen.execute("no acl")).contains("missing argument");
+    }
+
+    @Test
+    void sourceWithoutAddressIsAnErrorWherePenCrashes() {
+        assertThat(pen.execute("source")).contains("missing argument");
+    }
+
+    @Test
+    void aclWithBogusAddressIsAnError() {
+        assertThat(pen.execute("acl 1 permit 300.1.1.1")).startsWith("acl: bogus address '300.1.1.1'");
+    }
+
+    @Test
+    void clientAclOutOfRangeIsAnError() {
+        assertThat(pen.execute("client_acl 12")).contains("expected an acl number 0..9");
+        assertThat(pen.execute("client_acl")).isEqualTo("0\n");
+    }
+
+    @Test
+    void tcpFastcloseWithoutArgumentGivesPensReply() {
+        assertThat(pen.execute("tcp_fastclose")).isEqualTo("do_cmd: ignoring tcp_fastclose without argument\n");
+    }
+
+    @Test
+    void closeOutOfRangeGivesPensReply() {
+        assertThat(pen.execute("close 500")).isEqualTo("Connection 500 out of range\n");
+    }
+
+    @Test
+    void statusWithoutWebStatsGivesPensReply() {
+        assertThat(pen.execute("status")).isEqualTo("Unable to create webstats\n");
+        assertThat(host.diagnostics).contains("Don't know where to write web stats; see -w option");
+    }
+
+    @Test
+    void listenWithAddressMovesTheListenerAndEchoesIt() {
+        assertThat(pen.execute("listen 127.0.0.1:pop3")).isEqualTo("127.0.0.1:pop3\n");
+        assertThat(host.listens).containsExactly("127.0.0.1:pop3");
+    }
+
+    @Test
+    void listenWithBadAddressIsAnErrorAndKeepsTheOld() {
+        assertThat(pen.execute("listen 99999")).startsWith("listen: ").contains("99999");
+        assertThat(pen.execute("listen")).isEqualTo("18080\n");
+    }
+
+    @Test
+    void networkLogShowsOnlyItsHostAsPenDoes() {
+        assertThat(pen.execute("log 127.0.0.1:5555")).isEqualTo("127.0.0.1\n");
+        assertThat(host.logs).containsExactly("127.0.0.1:5555");
+    }
+
+    @Test
+    void writtenConfigReadsBackToTheSameState() throws IOException {
+        pen.execute("hash");
+        pen.execute("blacklist 12");
+        pen.execute("acl 2 deny 10.0.0.0 255.0.0.0");
+        pen.execute("acl 3 permit ::1/64");
+        pen.execute("server 0 max 4 hard 6 weight 2 prio 3");
+        pen.execute("server 1 weight 0");
+        pen.execute("web_stats /tmp/x.html");
+        Path file = dir.resolve("written.cfg");
+        assertThat(pen.execute("write " + file)).isEmpty();
+
+        FakeHost other = new FakeHost();
+        Interpreter fresh = new Interpreter(other, new Settings(), r -> { });
+        fresh.executeFile(file);
+        assertThat(other.balancer.modes()).isEqualTo(host.balancer.modes());
+        assertThat(other.balancer.limits()).isEqualTo(host.balancer.limits());
+        assertThat(other.balancer.accessList(2)).isEqualTo(host.balancer.accessList(2));
+        assertThat(other.balancer.accessList(3)).isEqualTo(host.balancer.accessList(3));
+        assertThat(other.balancer.backend(0).orElseThrow().backend())
+                .isEqualTo(host.balancer.backend(0).orElseThrow().backend());
+        assertThat(other.balancer.backend(1).orElseThrow().backend())
+                .isEqualTo(host.balancer.backend(1).orElseThrow().backend());
+        assertThat(fresh.execute("web_stats")).isEqualTo("/tmp/x.html\n");
+    }
+
+    @Test
+    void writeUsesPensLayout() throws IOException {
+        Path file = dir.resolve("pen.cfg");
+        pen.execute("write " + file);
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines.get(0)).matches("# Generated by pen \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
+        assertThat(lines.get(1)).isEqualTo("# pen -f -X -F '" + file + "' -C 127.0.0.1:18100 18080");
+        assertThat(lines.subList(2, lines.size())).startsWith("no acl 0", "no acl 1").contains(
+                "server 0 acl 0 address 127.0.0.1 port 18081 max 0 hard 0", "no weight", "no prio");
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("no prio");
+    }
+
+    @Test
+    void writeWithoutFileIsAnError() {
+        assertThat(pen.execute("write")).contains("no file");
+    }
+
+    @Test
+    void configFileRepliesGoToTheFileReplySink() throws IOException {
+        Path file = dir.resolve("c.cfg");
+        Files.writeString(file, "# comment\n\nblacklist 7\nfrobnicate\nhash\n");
+        pen.executeFile(file);
+        assertThat(fileReplies).containsExactly("7\n", "do_cmd: ignoring command starting with 'frobnicate'\n");
+        assertThat(host.balancer.modes().hash()).isTrue();
+    }
+
+    @Test
+    void includeRunsTheNamedFile() throws IOException {
+        Path inner = dir.resolve("inner.cfg");
+        Files.writeString(inner, "stubborn\n");
+        assertThat(pen.execute("include " + inner)).isEmpty();
+        assertThat(host.balancer.modes().stubborn()).isTrue();
+    }
+
+    @Test
+    void includeThatIncludesItselfStopsWithAnError() throws IOException {
+        Path loop = dir.resolve("loop.cfg");
+        Files.writeString(loop, "include " + loop + "\n");
+        pen.execute("include " + loop);
+        assertThat(fileReplies).anySatisfy(reply -> assertThat(reply).contains("nested"));
+    }
+
+    @Test
+    void includeOfMissingFileIsAnError() {
+        assertThat(pen.execute("include " + dir.resolve("none.cfg"))).contains("can't read").contains("no such file");
+    }
+
+    @Test
+    void countryAclIsAnsweredAsNotSupported() {
+        assertThat(pen.execute("acl 3 permit country SE")).contains("not supported");
+        assertThat(host.balancer.accessList(3).entries()).isEmpty();
+    }
+}
