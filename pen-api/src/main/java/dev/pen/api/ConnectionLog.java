@@ -10,9 +10,21 @@ public interface ConnectionLog {
     /** pen logs at most this many bytes of the first line of each read. */
     int MAX_TEXT = 100;
 
-    /** Whether this listener wants {@link #clientData}; asked once when the balancer starts. */
+    /**
+     * Whether this listener wants {@link #clientData}. Asked when the balancer starts (a listener that answers
+     * false then never gets the event) and again before each delivery, so that a listener can pause and resume
+     * it: the answer must be cheap, such as a field read.
+     */
     default boolean wantsClientData() {
         return false;
+    }
+
+    /**
+     * The most bytes of each read's first line this listener takes (pen's log file: {@link #MAX_TEXT}; pen's
+     * network log sends up to about a kilobyte). Asked once when the balancer starts.
+     */
+    default int clientDataLimit() {
+        return MAX_TEXT;
     }
 
     /** A client connection was accepted. */
@@ -33,7 +45,7 @@ public interface ConnectionLog {
 
     /**
      * Data was read from the client and is being sent to the backend. {@code firstLine} holds the bytes of that
-     * read up to its first CR or LF, at most {@link #MAX_TEXT} of them; the listener owns the array.
+     * read up to its first CR or LF, at most {@link #clientDataLimit()} of them; the listener owns the array.
      */
     default void clientData(ConnectionInfo connection, byte[] firstLine) {
     }

@@ -13,7 +13,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
-import io.netty.util.ByteProcessor;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.slf4j.Logger;
@@ -255,22 +254,10 @@ public final class RelayConnection implements ConnectionInfo, ChannelFutureListe
         route.addBytesFromClient(n);
         BackendSlot slot = counted;
         slot.live().addBytesToBackend(n);
-        if (context.dataLogs.length > 0 && n > 0) {
-            logClientData(data);
+        if (n > 0 && context.dataLogs.any()) {
+            context.dataLogs.deliver(this, data);
         }
         backend.write(data, backend.voidPromise());
-    }
-
-    private void logClientData(ByteBuf data) {
-        int start = data.readerIndex();
-        int end = data.forEachByte(start, Math.min(data.readableBytes(), dev.pen.api.ConnectionLog.MAX_TEXT),
-                ByteProcessor.FIND_CRLF);
-        int len = (end < 0 ? Math.min(data.readableBytes(), dev.pen.api.ConnectionLog.MAX_TEXT) : end - start);
-        for (ConnectionLog log : context.dataLogs) {
-            byte[] line = new byte[len];
-            data.getBytes(start, line);
-            log.clientData(this, line);
-        }
     }
 
     void clientReadComplete() {

@@ -23,7 +23,7 @@ public final class RelayContext {
     final ServerSelector selector;
     final ChosenTransport transport;
     final ConnectionLog[] logs;
-    final ConnectionLog[] dataLogs;
+    final ClientDataLogs dataLogs;
     final AcceptGate gate;
     final boolean tcpNoDelay;
     final Map<Long, RelayConnection> open = new ConcurrentHashMap<>();
@@ -42,7 +42,7 @@ public final class RelayContext {
         this.selector = selector;
         this.transport = transport;
         this.logs = logs.toArray(new ConnectionLog[0]);
-        this.dataLogs = logs.stream().filter(ConnectionLog::wantsClientData).toArray(ConnectionLog[]::new);
+        this.dataLogs = new ClientDataLogs(logs);
         this.gate = gate;
         this.tcpNoDelay = tcpNoDelay;
         this.socketChannels = new io.netty.channel.ReflectiveChannelFactory<>(transport.socketChannel());

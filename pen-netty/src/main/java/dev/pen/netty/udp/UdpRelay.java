@@ -43,7 +43,7 @@ public final class UdpRelay {
     final ServerSelector selector;
     final ChosenTransport transport;
     final ConnectionLog[] logs;
-    final ConnectionLog[] dataLogs;
+    final dev.pen.netty.relay.ClientDataLogs dataLogs;
     final RelayContext counters;
     private final Map<InetSocketAddress, UdpSession> byClient = new HashMap<>();
     private final Map<Long, UdpSession> byId = new ConcurrentHashMap<>();
@@ -61,7 +61,7 @@ public final class UdpRelay {
         this.selector = selector;
         this.transport = transport;
         this.logs = logs.toArray(new ConnectionLog[0]);
-        this.dataLogs = logs.stream().filter(ConnectionLog::wantsClientData).toArray(ConnectionLog[]::new);
+        this.dataLogs = new dev.pen.netty.relay.ClientDataLogs(logs);
         this.counters = counters;
         this.idleTimeout = idleTimeout;
     }

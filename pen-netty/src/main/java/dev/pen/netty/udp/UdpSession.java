@@ -13,7 +13,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.util.ByteProcessor;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
@@ -173,8 +172,8 @@ public final class UdpSession implements ConnectionInfo {
     /** A datagram from the client; this session owns {@code data} from now on. */
     void fromClient(ByteBuf data) {
         lastActivityNanos = System.nanoTime();
-        if (relay.dataLogs.length > 0 && data.isReadable()) {
-            logClientData(data);
+        if (data.isReadable() && relay.dataLogs.any()) {
+            relay.dataLogs.deliver(this, data);
         }
         if (counted == null) {
             if (early != null && early.size() < MAX_EARLY) {
@@ -214,18 +213,6 @@ public final class UdpSession implements ConnectionInfo {
         route.addBytesToClient(n);
         counted.live().addBytesFromBackend(n);
         listener.writeAndFlush(new DatagramPacket(data, client), listener.voidPromise());
-    }
-
-    private void logClientData(ByteBuf data) {
-        int start = data.readerIndex();
-        int max = Math.min(data.readableBytes(), ConnectionLog.MAX_TEXT);
-        int end = data.forEachByte(start, max, ByteProcessor.FIND_CRLF);
-        int len = end < 0 ? max : end - start;
-        for (ConnectionLog log : relay.dataLogs) {
-            byte[] line = new byte[len];
-            data.getBytes(start, line);
-            log.clientData(this, line);
-        }
     }
 
     /** Ends the session: closes the upstream socket, frees its slot and tells the listeners. Idempotent. */
