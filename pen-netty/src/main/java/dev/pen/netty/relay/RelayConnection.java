@@ -369,13 +369,21 @@ public final class RelayConnection implements ConnectionInfo, ChannelFutureListe
         }
     }
 
+    private static final ChannelFutureListener SHUTDOWN_OUTPUT = f -> {
+        if (f.isSuccess()) {
+            ((DuplexChannel) f.channel()).shutdownOutput();
+        }
+    };
+
+    /**
+     * Half-closes {@code ch} once what was written to it is flushed. The other side of {@code ch} has ended
+     * already, so the end of {@code ch}'s own input ends the connection: the channel may then simply close,
+     * which spares the transport a shutdown of its input.
+     */
     private static void shutdownOutputAfterFlush(Channel ch) {
-        if (ch.isActive() && ch instanceof DuplexChannel duplex) {
-            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) f -> {
-                if (f.isSuccess()) {
-                    duplex.shutdownOutput();
-                }
-            });
+        if (ch.isActive() && ch instanceof DuplexChannel) {
+            ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(SHUTDOWN_OUTPUT);
         }
     }
 
