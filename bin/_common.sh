@@ -64,7 +64,10 @@ pen_command() {
     java=$(pen_java)
     cds=$(pen_cds_flags "$module" "$java" "$cp")
     # shellcheck disable=SC2206 # the flags are words on purpose
-    PEN_CMD=("$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xshare:auto $cds ${PEN_JAVA_OPTS:-}
+    # Netty's leak detector samples buffers by wrapping them, which costs the relay on every read; tests turn
+    # it on at its strictest, a running balancer does without. PEN_JAVA_OPTS comes last, so it can override.
+    PEN_CMD=("$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xshare:auto $cds
+        -Dio.netty.leakDetection.level=disabled ${PEN_JAVA_OPTS:-}
         -cp "$cp" "$main")
 }
 

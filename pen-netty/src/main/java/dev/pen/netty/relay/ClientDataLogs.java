@@ -32,6 +32,16 @@ public final class ClientDataLogs {
         return logs.length > 0;
     }
 
+    /** True when some listener wants client data now. */
+    public boolean wantedNow() {
+        for (ConnectionLog log : logs) {
+            if (log.wantsClientData()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Gives each listener that wants it now the first line of {@code data}, without consuming it. */
     public void deliver(ConnectionInfo connection, ByteBuf data) {
         int length = -1;

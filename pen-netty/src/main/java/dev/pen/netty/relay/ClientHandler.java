@@ -12,16 +12,18 @@ import org.slf4j.LoggerFactory;
 final class ClientHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientHandler.class);
     private final RelayContext context;
+    private final boolean plain;
     private RelayConnection connection;
 
-    ClientHandler(RelayContext context) {
+    ClientHandler(RelayContext context, boolean plain) {
         this.context = context;
+        this.plain = plain;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         context.configure(ctx.channel());
-        connection = new RelayConnection(context, ctx.channel());
+        connection = new RelayConnection(context, ctx.channel(), plain && context.splice);
         connection.start();
     }
 

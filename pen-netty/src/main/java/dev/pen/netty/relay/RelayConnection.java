@@ -43,10 +43,20 @@ public final class RelayConnection implements ConnectionInfo, ChannelFutureListe
     private boolean finished;
     private java.util.ArrayDeque<ByteBuf> early;
 
-    RelayConnection(RelayContext context, Channel client) {
+    /** Bytes a direction relays by copying before it may switch to splice: short exchanges stay exact. */
+    static final int SPLICE_AFTER = 64 * 1024;
+    /** Bytes per splice request; figures advance by this much, and a last partial step is not counted. */
+    static final int SPLICE_CHUNK = 64 * 1024;
+
+    private final boolean spliceable;
+    private Splice clientToBackend;
+    private Splice backendToClient;
+
+    RelayConnection(RelayContext context, Channel client, boolean spliceable) {
         this.context = context;
         this.id = context.nextId();
         this.client = client;
+        this.spliceable = spliceable;
     }
 
     // ---- ConnectionInfo ---------------------------------------------------------------------------------------
@@ -197,7 +207,7 @@ public final class RelayConnection implements ConnectionInfo, ChannelFutureListe
             backend.flush();
         }
         if (clientEof) {
-            shutdownOutputAfterFlush(backend);
+            shutdownOutputAfterFlush(backend, backendToClient != null);
         }
         backend.config().setAutoRead(true);
         if (!clientEof) {
@@ -258,6 +268,15 @@ public final class RelayConnection implements ConnectionInfo, ChannelFutureListe
             context.dataLogs.deliver(this, data);
         }
         backend.write(data, backend.voidPromise());
+        if (spliceable && clientToBackend == null && bytesFromClient >= SPLICE_AFTER && mayStartSplice()) {
+            clientToBackend = new Splice(client, backend, true);
+            clientToBackend.request();
+        }
+    }
+
+    private boolean mayStartSplice() {
+        return counted != null && backend.isActive() && !ChosenTransport.isUnix(backend.remoteAddress())
+                && !ChosenTransport.isUnix(client.localAddress()) && !context.dataLogs.wantedNow();
     }
 
     void clientReadComplete() {
@@ -273,6 +292,63 @@ public final class RelayConnection implements ConnectionInfo, ChannelFutureListe
         route.addBytesToClient(n);
         counted.live().addBytesFromBackend(n);
         client.write(data, client.voidPromise());
+        if (spliceable && backendToClient == null && bytesToClient >= SPLICE_AFTER && mayStartSplice()) {
+            backendToClient = new Splice(backend, client, false);
+            backendToClient.request();
+        }
+    }
+
+    /**
+     * One direction moved by the kernel from socket to socket (epoll's splice), a chunk at a time: each finished
+     * chunk is counted like a read, and the next is asked for.
+     */
+    private final class Splice implements ChannelFutureListener {
+        private final Channel from;
+        private final Channel to;
+        private final boolean fromClient;
+
+        Splice(Channel from, Channel to, boolean fromClient) {
+            this.from = from;
+            this.to = to;
+            this.fromClient = fromClient;
+        }
+
+        void request() {
+            if (from.isActive() && to.isActive()) {
+                dev.pen.netty.transport.NativeSplice.spliceTo(from, to, SPLICE_CHUNK).addListener(this);
+            }
+        }
+
+        @Override
+        public void operationComplete(ChannelFuture f) {
+            if (!f.isSuccess()) {
+                return; // the connection is closing; its channels report why
+            }
+            count(SPLICE_CHUNK);
+            request();
+        }
+
+        /** The input ended: counts the part of the last request that was filled. */
+        void inputEnded() {
+            int unfilled = dev.pen.netty.transport.NativeSplice.unfilled(from);
+            if (unfilled >= 0 && unfilled < SPLICE_CHUNK) {
+                count(SPLICE_CHUNK - unfilled);
+            }
+        }
+
+        private void count(int n) {
+            if (fromClient) {
+                bytesFromClient += n;
+                context.bytesIn.add(n);
+                route.addBytesFromClient(n);
+                counted.live().addBytesToBackend(n);
+            } else {
+                bytesToClient += n;
+                context.bytesOut.add(n);
+                route.addBytesToClient(n);
+                counted.live().addBytesFromBackend(n);
+            }
+        }
     }
 
     void backendReadComplete() {
@@ -294,20 +370,26 @@ public final class RelayConnection implements ConnectionInfo, ChannelFutureListe
 
     void clientInputShutdown() {
         clientEof = true;
+        if (clientToBackend != null) {
+            clientToBackend.inputEnded();
+        }
         if (backendEof) {
             // Both directions are done: closing sends the last FIN, no half-close is needed first.
             closeBoth();
         } else if (backend != null && backend.isActive() && counted != null) {
-            shutdownOutputAfterFlush(backend);
+            shutdownOutputAfterFlush(backend, backendToClient != null);
         }
     }
 
     void backendInputShutdown() {
         backendEof = true;
+        if (backendToClient != null) {
+            backendToClient.inputEnded();
+        }
         if (clientEof) {
             closeBoth();
         } else {
-            shutdownOutputAfterFlush(client);
+            shutdownOutputAfterFlush(client, clientToBackend != null);
         }
     }
 
@@ -380,9 +462,12 @@ public final class RelayConnection implements ConnectionInfo, ChannelFutureListe
      * already, so the end of {@code ch}'s own input ends the connection: the channel may then simply close,
      * which spares the transport a shutdown of its input.
      */
-    private static void shutdownOutputAfterFlush(Channel ch) {
+    private static void shutdownOutputAfterFlush(Channel ch, boolean spliced) {
         if (ch.isActive() && ch instanceof DuplexChannel) {
-            ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+            if (!spliced) {
+                // A spliced input keeps the end-of-input event: the last part of its splice is counted there.
+                ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+            }
             ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(SHUTDOWN_OUTPUT);
         }
     }

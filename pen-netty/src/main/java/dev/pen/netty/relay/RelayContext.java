@@ -26,6 +26,11 @@ public final class RelayContext {
     final ClientDataLogs dataLogs;
     final AcceptGate gate;
     final boolean tcpNoDelay;
+    /**
+     * Whether plain connections may move their bytes socket to socket with splice(2) once a direction has
+     * relayed {@link RelayConnection#SPLICE_AFTER} bytes: on epoll only, unless {@code -Dpen.splice=false}.
+     */
+    final boolean splice;
     final Map<Long, RelayConnection> open = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final io.netty.channel.ChannelFactory<? extends Channel> socketChannels;
@@ -45,6 +50,8 @@ public final class RelayContext {
         this.dataLogs = new ClientDataLogs(logs);
         this.gate = gate;
         this.tcpNoDelay = tcpNoDelay;
+        this.splice = transport.kind() == dev.pen.api.Transport.EPOLL
+                && Boolean.parseBoolean(System.getProperty("pen.splice", "true"));
         this.socketChannels = new io.netty.channel.ReflectiveChannelFactory<>(transport.socketChannel());
         this.domainChannels = new io.netty.channel.ReflectiveChannelFactory<>(transport.domainChannel());
     }

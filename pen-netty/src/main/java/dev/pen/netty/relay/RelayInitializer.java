@@ -36,6 +36,7 @@ public final class RelayInitializer extends ChannelInitializer<Channel> {
         if (forwarded != null) {
             ch.pipeline().addLast("http", forwarded);
         }
-        ch.pipeline().addLast("relay", new ClientHandler(context));
+        // Only a connection whose bytes nothing in the pipeline needs to see may be spliced.
+        ch.pipeline().addLast("relay", new ClientHandler(context, tls == null && forwarded == null));
     }
 }
