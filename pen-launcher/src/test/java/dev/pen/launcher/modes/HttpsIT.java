@@ -158,6 +158,45 @@ class HttpsIT {
         assertThat(used).as("servers chosen for eight clients").containsExactlyInAnyOrder("one", "two");
     }
 
+    @Test
+    void badTlsInputStopsPenAtStartWithOneLineNamingIt() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Path otherCert = dir.resolve("other-cert.pem");
+        Path otherKey = dir.resolve("other-key.pem");
+        selfSigned("pen-test", cert, key);
+        selfSigned("other", otherCert, otherKey);
+        String listen = "127.0.0.1:" + Processes.freeTcpPort();
+
+        Processes.Result missing = programs.run(Processes.bin("pen"), "-E", dir.resolve("missing.pem").toString(),
+                listen, one.spec());
+        assertThat(missing.status()).isEqualTo(1);
+        assertThat(missing.err()).contains("missing.pem").hasLineCount(1);
+
+        Processes.Result mismatch = programs.run(Processes.bin("pen"), "-E", cert.toString(), "-K",
+                otherKey.toString(), listen, one.spec());
+        assertThat(mismatch.status()).isEqualTo(1);
+        assertThat(mismatch.err()).contains("other-key.pem").hasLineCount(1);
+
+        Processes.Result protocol = programs.run(Processes.bin("pen"), "-L", "tls9", "-E", cert.toString(), "-K",
+                key.toString(), listen, one.spec());
+        assertThat(protocol.status()).isEqualTo(1);
+        assertThat(protocol.err()).isEqualTo("protocol version tls9 not known\n");
+        assertThat(Processes.listening(Integer.parseInt(listen.substring(listen.indexOf(':') + 1)))).isFalse();
+    }
+
+    @Test
+    void oldSslProtocolStartsWithOneWarningLine() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        selfSigned("pen-test", cert, key);
+        int port = Processes.freeTcpPort();
+        Processes.Result started = programs.pen("pen.pid", "-L", "ssl3", "-E", cert.toString(), "-K",
+                key.toString(), "127.0.0.1:" + port, one.spec());
+        assertThat(started.out() + started.err()).hasLineCount(1).contains("ssl3").contains("TLS 1.2");
+        assertThat(curl("--cacert", cert.toString(), "https://127.0.0.1:" + port + "/")).contains("GET / HTTP/1.1");
+    }
+
     private interface Request {
         String send() throws Exception;
     }
