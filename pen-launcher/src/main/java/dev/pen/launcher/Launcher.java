@@ -11,6 +11,7 @@ import dev.pen.api.ConnectionInfo;
 import dev.pen.api.ConnectionLog;
 import dev.pen.api.Limits;
 import dev.pen.api.Modes;
+import dev.pen.api.TlsSettings;
 import dev.pen.launcher.cli.CommandLineException;
 import dev.pen.launcher.cli.OptionParser;
 import dev.pen.launcher.cli.Options;
@@ -69,6 +70,8 @@ final class Launcher implements ControlHost {
     private PenLog penLog;
     private ControlServer control;
     private volatile Balancer live;
+    /** -E and friends, or null without TLS; the files are read by each balancer started, and again on HUP. */
+    private TlsSettings tls;
     private volatile int current;
     private final ConnectionLog events = new Events();
 
@@ -120,6 +123,9 @@ final class Launcher implements ControlHost {
     private static void configureLibraryLogging(int debug) {
         setDefault("org.slf4j.simpleLogger.defaultLogLevel", debug >= 2 ? "debug" : debug == 1 ? "info" : "warn");
         setDefault("org.slf4j.simpleLogger.log.io.netty", "warn");
+        // The TLS terminator warns about -L ssl2/ssl3 itself; pen prints that once, in its own words, at start
+        // (and not again on every HUP), so its lines show only from -d -d on.
+        setDefault("org.slf4j.simpleLogger.log.dev.pen.netty.tls.TlsTerminator", debug >= 2 ? "debug" : "error");
         setDefault("org.slf4j.simpleLogger.showDateTime", "true");
         setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss");
         setDefault("org.slf4j.simpleLogger.showThreadName", "false");
@@ -170,7 +176,7 @@ final class Launcher implements ControlHost {
         }
         Address listen;
         try {
-            listen = Address.parseListen(settings.listen(), "tcp");
+            listen = Address.parseListen(settings.listen(), protocol());
         } catch (IllegalArgumentException e) {
             throw new StartException("pen: listen address " + settings.listen() + ": " + e.getMessage());
         }
@@ -186,7 +192,11 @@ final class Launcher implements ControlHost {
         }
         try {
             live = startBalancer(listen, offline);
-        } catch (IllegalArgumentException | IllegalStateException e) {
+        } catch (IllegalArgumentException e) {
+            // A file of -E -K -G -A that cannot be used, or a mode that does not fit the listener (UDP on a
+            // socket path): the message names it.
+            throw new StartException("pen: " + e.getMessage());
+        } catch (IllegalStateException e) {
             String m = String.valueOf(e.getMessage());
             throw new StartException("pen: " + (m.startsWith("can't bind") ? m
                     : "can't bind local address " + settings.listen() + ": " + m));
@@ -214,29 +224,42 @@ final class Launcher implements ControlHost {
             throw new StartException("pen: -u " + o.user + ": not running as " + o.user
                     + " (start bin/pen as root: it switches to the user with setpriv before the JVM starts)");
         }
-        if (o.udp) {
-            err.println("pen: -U (UDP) is not available yet; carrying on with TCP");
-        }
-        if (o.http) {
-            err.println("pen: -H (HTTP mode) is not available yet; carrying on without X-Forwarded-For");
-        }
         if (o.tls()) {
-            for (String file : new String[] {o.tlsCertificate, o.tlsKey, o.tlsCaFile}) {
-                if (file != null && !Files.isReadable(Path.of(file))) {
-                    throw new StartException("pen: can't read TLS file '" + file + "'");
-                }
-            }
-            if (o.tlsCaDir != null && !Files.isDirectory(Path.of(o.tlsCaDir))) {
-                throw new StartException("pen: -A " + o.tlsCaDir + ": not a directory");
-            }
-            err.println("pen: -E (TLS termination) is not available yet; carrying on without TLS");
+            tls = tlsSettings(o);
+            tls.protocolWarning().ifPresent(w -> err.println("pen: -L " + w));
         }
+    }
+
+    /** pen's -E -K -G -A -R -L -Z; -K, -G, -A, -R, -L and -Z mean nothing without -E, as in pen. */
+    private static TlsSettings tlsSettings(Options o) throws StartException {
+        try {
+            TlsSettings t = TlsSettings.of(Path.of(o.tlsCertificate)).withProtocol(o.tlsProtocol)
+                    .withRequireClientCertificate(o.tlsRequireClientCert).withCompatibility(o.tlsCompat);
+            if (o.tlsKey != null) {
+                t = t.withKey(Path.of(o.tlsKey));
+            }
+            if (o.tlsCaFile != null) {
+                t = t.withCaFile(Path.of(o.tlsCaFile));
+            }
+            if (o.tlsCaDir != null) {
+                t = t.withCaDirectory(Path.of(o.tlsCaDir));
+            }
+            return t;
+        } catch (IllegalArgumentException e) {
+            throw new StartException("pen: " + e.getMessage());
+        }
+    }
+
+    /** The protocol whose service names the listen address may use (pen: {@code domain} with -U). */
+    private String protocol() {
+        return options.udp ? "udp" : "tcp";
     }
 
     private void configure(Options o) {
         settings.setDebug(o.debug);
         settings.setAscii(o.ascii);
-        settings.setHttp(o.http);
+        offline.setUdp(o.udp);
+        offline.setHttpMode(o.http);
         settings.setControl(o.control);
         settings.setLog(o.log);
         settings.setWebStats(o.webStats);
@@ -296,7 +319,9 @@ final class Launcher implements ControlHost {
     private Balancer startBalancer(Address listen, Balancer source) {
         BalancerConfig.Builder config = BalancerConfig.builder().listen(listen).modes(source.modes())
                 .limits(source.limits()).strategy(source.strategy()).clientAcl(source.clientAcl())
-                .backlog(options.listenQueue).connectionLog(penLog).connectionLog(events);
+                .backlog(options.listenQueue).http(source.httpMode()).udp(options.udp)
+                .udpIdleTimeout(source.udpIdleTimeout()).tls(tls).connectionLog(events);
+        penLog.listeners().forEach(config::connectionLog);
         for (int i = 0; i < AccessList.LISTS; i++) {
             config.accessList(i, source.accessList(i));
         }
@@ -308,7 +333,8 @@ final class Launcher implements ControlHost {
         }
         source.emergency().ifPresent(x -> config.emergency(x.backend()));
         source.abuse().ifPresent(x -> config.abuse(x.backend()));
-        Balancer started = Balancer.start(config.build());
+        BalancerConfig built = config.build();
+        Balancer started = penLog.starting(mayLog(), () -> Balancer.start(built));
         try {
             for (int i = prefix; i < slots; i++) {
                 Optional<BackendStats> slot = source.backend(i);
@@ -331,6 +357,15 @@ final class Launcher implements ControlHost {
             throw e;
         }
         return started;
+    }
+
+    /**
+     * Whether the log can ever take a line: a log is set, lines are echoed at -d -d -d, or a command can set one
+     * later (the control port, or the -F file read again on HUP). Otherwise the relay need never copy client data.
+     */
+    private boolean mayLog() {
+        return settings.log() != null || settings.debug() >= 3 || options.control != null
+                || settings.configFile() != null;
     }
 
     private void openControl(Options o) throws StartException {
@@ -375,10 +410,19 @@ final class Launcher implements ControlHost {
         Signals.handle("INT", stop::countDown, problems);
     }
 
-    /** HUP: reopen the log file (rotation), then run the -F file again. */
+    /** HUP: reopen the log file (rotation), read the TLS files again (renewal), then run the -F file again. */
     private void reload() {
         penLog.reopen();
         diagnostics.debug(1, "HUP: log reopened");
+        Balancer b = live;
+        if (b != null && tls != null) {
+            try {
+                b.reloadTls();
+                diagnostics.debug(1, "HUP: TLS certificate and key read again");
+            } catch (IllegalArgumentException e) {
+                diagnostics.debug(0, "HUP: TLS files not reloaded, the old ones stay in use: " + e.getMessage());
+            }
+        }
         String file = settings.configFile();
         if (file != null) {
             try {
@@ -456,12 +500,12 @@ final class Launcher implements ControlHost {
 
     @Override
     public void listen(String address) {
-        Address next = Address.parseListen(address, "tcp");
+        Address next = Address.parseListen(address, protocol());
         Balancer old = live;
         if (old == null) {
             return;
         }
-        if (next.equals(Address.parseListen(settings.listen(), "tcp"))) {
+        if (next.equals(Address.parseListen(settings.listen(), protocol()))) {
             // The same address again (a HUP re-reading -F, say): keep the listener and its connections.
             return;
         }
@@ -472,6 +516,7 @@ final class Launcher implements ControlHost {
             String m = String.valueOf(e.getMessage());
             throw new IllegalStateException(m.startsWith("can't bind") ? m : "can't bind local address " + address + ": " + m);
         }
+        // IllegalArgumentException (a TLS file gone bad since start, UDP on a socket path) names the problem.
         live = started;
         old.close();
         diagnostics.debug(1, "listening on " + started.localAddress());

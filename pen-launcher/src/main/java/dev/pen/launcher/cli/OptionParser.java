@@ -135,13 +135,9 @@ public final class OptionParser {
             case 'G' -> o.tlsCaFile = nonEmpty(letter, value, "a CA certificate file");
             case 'A' -> o.tlsCaDir = nonEmpty(letter, value, "a CA certificate directory");
             case 'L' -> {
+                // pen's four names only; ssl2 and ssl3 are warned about when TLS starts (TLS 1.2 is the floor).
                 switch (value) {
-                    case "ssl23", "tls1" -> o.tlsProtocol = value;
-                    case "ssl2", "ssl3" -> {
-                        o.tlsProtocol = value;
-                        o.notices.add("pen: -L " + value + " is not safe and not offered by the JVM; "
-                                + "TLS 1.2 is the lowest version used instead");
-                    }
+                    case "ssl23", "ssl2", "ssl3", "tls1" -> o.tlsProtocol = value;
                     default -> throw new CommandLineException("protocol version " + value + " not known", 1, false);
                 }
             }

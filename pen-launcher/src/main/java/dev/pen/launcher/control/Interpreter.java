@@ -198,13 +198,19 @@ public final class Interpreter {
                 host.exit();
             }
             case "hash" -> modes(b, m -> m.withHash(true));
-            case "http" -> {
-                settings.http = true;
-                host.debug(0, "http mode (-H) is not available yet; connections are relayed unchanged");
-            }
+            case "http" -> b.setHttpMode(true);
             case "idle_timeout" -> {
-                if (arg != null) {
-                    settings.idleTimeout = number(w[0], arg, 0, Integer.MAX_VALUE, "seconds, 0 or more");
+                Integer seconds = arg == null ? null : number(w[0], arg, 0, Integer.MAX_VALUE, "seconds, 0 or more");
+                if (b.udp()) {
+                    // pen closes any connection idle this long, its UDP sessions included; here that is the UDP
+                    // session timeout (default 60 s), as TCP connections have no idle timeout yet.
+                    if (seconds != null) {
+                        b.setUdpIdleTimeout(Duration.ofSeconds(seconds));
+                    }
+                    return "Idle timeout: " + b.udpIdleTimeout().toSeconds() + " seconds\n";
+                }
+                if (seconds != null) {
+                    settings.idleTimeout = seconds;
                 }
                 return "Idle timeout: " + settings.idleTimeout + " seconds\n";
             }
@@ -267,7 +273,7 @@ public final class Interpreter {
             case "ssl_ciphers", "ssl_client_renegotiation_interval", "ssl_ocsp_response", "ssl_option",
                     "ssl_sni_path" -> {
                 required(w, "a value");
-                return w[0] + ": TLS (-E) is not available yet; ignored\n";
+                return w[0] + ": not supported by this balancer (TLS is set by -E -K -G -A -R -L); ignored\n";
             }
             case "status" -> {
                 String page = host.writeStatus();
@@ -340,7 +346,7 @@ public final class Interpreter {
             case "ascii" -> settings.ascii = false;
             case "dummy" -> settings.dummy = false;
             case "hash" -> modes(b, m -> m.withHash(false));
-            case "http" -> settings.http = false;
+            case "http" -> b.setHttpMode(false);
             case "keepalive" -> settings.keepalive = false;
             case "log" -> {
                 host.log(null);
@@ -576,7 +582,12 @@ public final class Interpreter {
         s.append("control_acl ").append(settings.controlAcl).append('\n');
         s.append("debug ").append(settings.debug).append('\n');
         s.append(m.hash() ? "hash\n" : "no hash\n");
-        s.append(settings.http ? "http\n" : "no http\n");
+        s.append(b.httpMode() ? "http\n" : "no http\n");
+        if (b.udp() && !b.udpIdleTimeout().equals(dev.pen.api.BalancerConfig.DEFAULT_UDP_IDLE_TIMEOUT)) {
+            // Not in pen's layout (pen writes no idle setting), but a UDP session timeout that was changed must
+            // read back with -F; pen reads this line too.
+            s.append("idle_timeout ").append(b.udpIdleTimeout().toSeconds()).append('\n');
+        }
         s.append(settings.log != null ? "log " + settings.log + "\n" : "no log\n");
         s.append(m.roundRobin() ? "roundrobin\n" : "no roundrobin\n");
         for (BackendStats x : b.backends()) {

@@ -35,6 +35,9 @@ public final class OfflineBalancer implements Balancer {
     private int clientAcl;
     private Backend emergency;
     private Backend abuse;
+    private boolean http;
+    private boolean udp;
+    private Duration udpIdleTimeout = BalancerConfig.DEFAULT_UDP_IDLE_TIMEOUT;
 
     public OfflineBalancer() {
         Arrays.fill(accessLists, AccessList.empty());
@@ -187,6 +190,40 @@ public final class OfflineBalancer implements Balancer {
     }
 
     @Override
+    public synchronized boolean httpMode() {
+        return http && !udp;
+    }
+
+    @Override
+    public synchronized void setHttpMode(boolean on) {
+        this.http = on;
+    }
+
+    @Override
+    public synchronized boolean udp() {
+        return udp;
+    }
+
+    /** Whether the balancer will relay UDP (pen's -U), which decides what some commands act on. */
+    public synchronized void setUdp(boolean on) {
+        this.udp = on;
+    }
+
+    @Override
+    public synchronized Duration udpIdleTimeout() {
+        return udpIdleTimeout;
+    }
+
+    @Override
+    public synchronized void setUdpIdleTimeout(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("unexpected UDP idle timeout: " + timeout.toSeconds()
+                    + " s (expected 0 for never, or more)");
+        }
+        this.udpIdleTimeout = timeout;
+    }
+
+    @Override
     public List<ClientStats> clients() {
         return List.of();
     }
@@ -217,7 +254,7 @@ public final class OfflineBalancer implements Balancer {
      */
     public synchronized BalancerConfig.Builder toConfig(Address listen) {
         BalancerConfig.Builder b = BalancerConfig.builder().listen(listen).modes(modes).limits(limits)
-                .strategy(strategy).clientAcl(clientAcl);
+                .strategy(strategy).clientAcl(clientAcl).http(http).udp(udp).udpIdleTimeout(udpIdleTimeout);
         for (int i = 0; i < slots.size() && slots.get(i) != null; i++) {
             b.backend(slots.get(i));
         }

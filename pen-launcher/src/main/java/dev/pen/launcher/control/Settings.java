@@ -10,7 +10,6 @@ public final class Settings {
     // Read on relay and log threads for every diagnostic, so never behind the lock.
     volatile int debug;
     boolean ascii;
-    boolean http;
     int controlAcl;
     int tarpitAcl = -1;
     int idleTimeout;
@@ -44,10 +43,6 @@ public final class Settings {
 
     public synchronized int controlAcl() {
         return controlAcl;
-    }
-
-    public synchronized boolean http() {
-        return http;
     }
 
     public synchronized boolean ascii() {
@@ -92,10 +87,6 @@ public final class Settings {
 
     public synchronized void setConfigFile(String configFile) {
         this.configFile = configFile;
-    }
-
-    public synchronized void setHttp(boolean http) {
-        this.http = http;
     }
 
     public synchronized void setAscii(boolean ascii) {

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * pen's log ({@code -l}): for every read from a client, a line {@code client_ip unix_time server_ip text} in a file,
@@ -31,25 +32,37 @@ import java.util.function.IntSupplier;
  * Lines reach the file at least once a second (whenever the queue runs dry, and at least every second under
  * constant load), and {@link #reopen()} (HUP), {@link #flush()} and {@link #close()} write everything queued before
  * they return, so that rotation ({@code mv pen.log pen.log.1; kill -HUP}) and a clean stop lose no line.
+ *
+ * <p>It is given to the balancer as two listeners ({@link #listeners()}), one for the file (and the echo at
+ * {@code -d -d -d}), taking pen's 100 bytes of each read, and one for the network log, taking up to pen's
+ * datagram of 1 KiB. Each wants client data only while its output is open, so with logging off the relay copies
+ * nothing.
  */
-public final class PenLog implements ConnectionLog, AutoCloseable {
+public final class PenLog implements AutoCloseable {
     private static final int QUEUE_LIMIT = 100_000;
     private static final long FLUSH_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** pen's network log datagram: {@code + client server text\n} in a buffer of this many bytes. */
+    static final int DATAGRAM_MAX = 1024;
 
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>(QUEUE_LIMIT);
     private final Thread writer;
     private final AtomicLong dropped = new AtomicLong();
     private final Diagnostics diagnostics;
     private final IntSupplier debugLevel;
-    private volatile boolean enabled;
+    private volatile boolean fileOpen;
+    private volatile boolean networkOpen;
+    // While a balancer starts: what the listeners answer to its one question whether they may ever want data.
+    private volatile Boolean startAnswer;
+    private final ConnectionLog fileListener = new FileListener();
+    private final ConnectionLog networkListener = new NetworkListener();
     // Owned by the writer thread.
     private String target;
     private OutputStream file;
     private DatagramChannel network;
     private InetSocketAddress collector;
 
-    /** One read from a client, as the relay reported it. */
-    private record Event(SocketAddress client, SocketAddress server, long time, byte[] text) {
+    /** One read from a client, as the relay reported it, for the file (and echo) or for the network log. */
+    private record Event(SocketAddress client, SocketAddress server, long time, byte[] text, boolean network) {
     }
 
     /** Work for the writer thread, done in queue order after the events before it. */
@@ -67,19 +80,68 @@ public final class PenLog implements ConnectionLog, AutoCloseable {
         writer.start();
     }
 
-    @Override
-    public boolean wantsClientData() {
-        // Asked once at start; the log can be switched on later by the log command, so always ask.
-        return true;
+    /** The listeners to give the balancer: the file log's and the network log's. */
+    public List<ConnectionLog> listeners() {
+        return List.of(fileListener, networkListener);
     }
 
-    @Override
-    public void clientData(ConnectionInfo connection, byte[] firstLine) {
-        if (!enabled && debugLevel.getAsInt() < 3) {
-            return;
+    /**
+     * Starts a balancer with {@code start}, during which the listeners tell it whether they may ever want client
+     * data ({@code mayLog}: a log is set, or one can be set later by a command or a HUP); a balancer asks that only
+     * when it starts, and afterwards asks before each read, when the answer is whether a log is open now.
+     */
+    public <T> T starting(boolean mayLog, Supplier<T> start) {
+        startAnswer = mayLog;
+        try {
+            return start.get();
+        } finally {
+            startAnswer = null;
         }
+    }
+
+    /** The file log's listener: pen's 100 bytes; also serves the echo of log lines at debug level 3. */
+    private final class FileListener implements ConnectionLog {
+        @Override
+        public boolean wantsClientData() {
+            Boolean atStart = startAnswer;
+            if (atStart != null) {
+                return atStart;
+            }
+            return fileOpen || debugLevel.getAsInt() >= 3;
+        }
+
+        @Override
+        public void clientData(ConnectionInfo connection, byte[] firstLine) {
+            if (fileOpen || debugLevel.getAsInt() >= 3) {
+                offer(connection, firstLine, false);
+            }
+        }
+    }
+
+    /** The network log's listener: up to pen's datagram size. */
+    private final class NetworkListener implements ConnectionLog {
+        @Override
+        public boolean wantsClientData() {
+            Boolean atStart = startAnswer;
+            return atStart != null ? atStart : networkOpen;
+        }
+
+        @Override
+        public int clientDataLimit() {
+            return DATAGRAM_MAX;
+        }
+
+        @Override
+        public void clientData(ConnectionInfo connection, byte[] firstLine) {
+            if (networkOpen) {
+                offer(connection, firstLine, true);
+            }
+        }
+    }
+
+    private void offer(ConnectionInfo connection, byte[] firstLine, boolean toNetwork) {
         Event e = new Event(connection.clientAddress(), connection.backendAddress(),
-                System.currentTimeMillis() / 1000, firstLine);
+                System.currentTimeMillis() / 1000, firstLine, toNetwork);
         if (!queue.offer(e)) {
             dropped.incrementAndGet();
         }
@@ -115,7 +177,6 @@ public final class PenLog implements ConnectionLog, AutoCloseable {
         run(() -> {
             closeOutputs();
             target = null;
-            enabled = false;
         });
         writer.interrupt();
     }
@@ -141,7 +202,6 @@ public final class PenLog implements ConnectionLog, AutoCloseable {
         if (value == null) {
             closeOutputs();
             target = null;
-            enabled = false;
             return;
         }
         OutputStream nextFile = null;
@@ -162,7 +222,8 @@ public final class PenLog implements ConnectionLog, AutoCloseable {
         network = nextNetwork;
         collector = nextCollector;
         target = value;
-        enabled = true;
+        fileOpen = file != null;
+        networkOpen = network != null;
     }
 
     private void closeOutputs() {
@@ -178,6 +239,8 @@ public final class PenLog implements ConnectionLog, AutoCloseable {
         }
         file = null;
         network = null;
+        fileOpen = false;
+        networkOpen = false;
     }
 
     private void drain() {
@@ -222,21 +285,33 @@ public final class PenLog implements ConnectionLog, AutoCloseable {
     private void write(Event e) {
         String client = e.client() == null ? "" : AddressText.of(e.client());
         String server = e.server() == null ? "" : AddressText.of(e.server());
-        if (debugLevel.getAsInt() >= 3) {
-            diagnostics.debug(3, new PenLogLine(client, e.time(), server, PenLogLine.text(e.text())).format());
-        }
         try {
+            if (e.network()) {
+                if (network != null) {
+                    network.send(datagram(client, server, e.text()), collector);
+                }
+                return;
+            }
+            PenLogLine line = new PenLogLine(client, e.time(), server, PenLogLine.text(e.text()));
+            if (debugLevel.getAsInt() >= 3) {
+                diagnostics.debug(3, line.format());
+            }
             if (file != null) {
-                file.write(new PenLogLine(client, e.time(), server, PenLogLine.text(e.text())).toBytes());
-            } else if (network != null) {
-                byte[] head = ("+ " + client + " " + server + " ").getBytes(StandardCharsets.ISO_8859_1);
-                ByteBuffer datagram = ByteBuffer.allocate(head.length + e.text().length + 1);
-                datagram.put(head).put(e.text()).put((byte) '\n').flip();
-                network.send(datagram, collector);
+                file.write(line.toBytes());
             }
         } catch (IOException ex) {
             diagnostics.debug(0, "log " + target + ": " + ex.getMessage());
         }
+    }
+
+    /** pen's datagram: the text cut only so that the whole, newline included, fits pen's 1 KiB buffer. */
+    static ByteBuffer datagram(String client, String server, byte[] text) {
+        byte[] head = ("+ " + client + " " + server + " ").getBytes(StandardCharsets.ISO_8859_1);
+        int room = Math.max(0, DATAGRAM_MAX - head.length - 1);
+        int n = Math.min(text.length, room);
+        ByteBuffer datagram = ByteBuffer.allocate(head.length + n + 1);
+        datagram.put(head).put(text, 0, n).put((byte) '\n').flip();
+        return datagram;
     }
 
     private void flushFile() {

@@ -75,6 +75,47 @@ class InterpreterTest {
     }
 
     @Test
+    void httpAndNoHttpSwitchTheBalancersHttpModeAndWriteShowsIt() throws IOException {
+        pen.execute("http");
+        assertThat(host.balancer.httpMode()).isTrue();
+        Path file = dir.resolve("on.cfg");
+        pen.execute("write " + file);
+        assertThat(Files.readAllLines(file)).contains("http").doesNotContain("no http");
+        pen.execute("no http");
+        assertThat(host.balancer.httpMode()).isFalse();
+        pen.execute("write " + file);
+        assertThat(Files.readAllLines(file)).contains("no http").doesNotContain("http");
+    }
+
+    @Test
+    void idleTimeoutInUdpModeIsTheSessionTimeout() {
+        host.balancer.setUdp(true);
+        assertThat(pen.execute("idle_timeout")).isEqualTo("Idle timeout: 60 seconds\n");
+        assertThat(pen.execute("idle_timeout 5")).isEqualTo("Idle timeout: 5 seconds\n");
+        assertThat(host.balancer.udpIdleTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(pen.execute("idle_timeout -1")).contains("-1").contains("expected");
+        assertThat(host.balancer.udpIdleTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+    }
+
+    @Test
+    void changedUdpSessionTimeoutIsWrittenSoThatItReadsBack() throws IOException {
+        host.balancer.setUdp(true);
+        pen.execute("idle_timeout 7");
+        Path file = dir.resolve("udp.cfg");
+        pen.execute("write " + file);
+        assertThat(Files.readAllLines(file)).contains("idle_timeout 7");
+        host.balancer.setUdpIdleTimeout(java.time.Duration.ofSeconds(60));
+        pen.executeFile(file);
+        assertThat(host.balancer.udpIdleTimeout()).isEqualTo(java.time.Duration.ofSeconds(7));
+    }
+
+    @Test
+    void idleTimeoutInTcpModeLeavesTheUdpTimeoutAlone() {
+        assertThat(pen.execute("idle_timeout 9")).isEqualTo("Idle timeout: 9 seconds\n");
+        assertThat(host.balancer.udpIdleTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
+    }
+
+    @Test
     void setterRepliesWithTheNewValue() {
         assertThat(pen.execute("blacklist 7")).isEqualTo("7\n");
         assertThat(pen.execute("timeout 9")).isEqualTo("9\n");

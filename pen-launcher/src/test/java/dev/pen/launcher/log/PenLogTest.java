@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.pen.api.ConnectionInfo;
+import dev.pen.api.ConnectionLog;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.DatagramPacket;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PenLogTest {
     private final Diagnostics diagnostics = new Diagnostics(() -> 0, new PrintStream(new ByteArrayOutputStream()));
     private final PenLog log = new PenLog(diagnostics);
+    private final ConnectionLog fileLog = log.listeners().get(0);
+    private final ConnectionLog network = log.listeners().get(1);
 
     @TempDir
     Path dir;
@@ -72,7 +75,7 @@ class PenLogTest {
     void flushWritesPensLineToTheFile() throws Exception {
         Path file = dir.resolve("pen.log");
         log.setTarget(file.toString());
-        log.clientData(connection("127.0.0.2", "127.0.0.3"), "GET /\u00e9 HTTP/1.1".getBytes(StandardCharsets.ISO_8859_1));
+        fileLog.clientData(connection("127.0.0.2", "127.0.0.3"), "GET /\u00e9 HTTP/1.1".getBytes(StandardCharsets.ISO_8859_1));
         log.flush();
         assertThat(Files.readAllLines(file)).singleElement().asString()
                 .matches("127\\.0\\.0\\.2 \\d+ 127\\.0\\.0\\.3 GET /\\. HTTP/1\\.1");
@@ -82,10 +85,10 @@ class PenLogTest {
     void reopenAfterRenameSendsLaterLinesToTheNewFileAndLosesNone() throws Exception {
         Path file = dir.resolve("pen.log");
         log.setTarget(file.toString());
-        log.clientData(connection("127.0.0.2", "127.0.0.3"), "one".getBytes(StandardCharsets.US_ASCII));
+        fileLog.clientData(connection("127.0.0.2", "127.0.0.3"), "one".getBytes(StandardCharsets.US_ASCII));
         Files.move(file, dir.resolve("pen.log.1"));
         log.reopen();
-        log.clientData(connection("127.0.0.2", "127.0.0.3"), "two".getBytes(StandardCharsets.US_ASCII));
+        fileLog.clientData(connection("127.0.0.2", "127.0.0.3"), "two".getBytes(StandardCharsets.US_ASCII));
         log.flush();
         assertThat(Files.readAllLines(dir.resolve("pen.log.1"))).singleElement().asString().endsWith(" one");
         assertThat(Files.readAllLines(file)).singleElement().asString().endsWith(" two");
@@ -96,7 +99,7 @@ class PenLogTest {
         try (DatagramSocket collector = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
             collector.setSoTimeout(5000);
             log.setTarget("127.0.0.1:" + collector.getLocalPort());
-            log.clientData(connection("127.0.0.2", "127.0.0.3"), "GET / HTTP/1.0".getBytes(StandardCharsets.US_ASCII));
+            network.clientData(connection("127.0.0.2", "127.0.0.3"), "GET / HTTP/1.0".getBytes(StandardCharsets.US_ASCII));
             DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
             collector.receive(p);
             assertThat(new String(p.getData(), 0, p.getLength(), StandardCharsets.ISO_8859_1))
@@ -115,8 +118,44 @@ class PenLogTest {
         Path file = dir.resolve("pen.log");
         log.setTarget(file.toString());
         log.setTarget(null);
-        log.clientData(connection("127.0.0.2", "127.0.0.3"), "x".getBytes(StandardCharsets.US_ASCII));
+        fileLog.clientData(connection("127.0.0.2", "127.0.0.3"), "x".getBytes(StandardCharsets.US_ASCII));
         log.flush();
         assertThat(Files.readAllLines(file)).isEqualTo(List.of());
+    }
+
+    @Test
+    void listenersWantClientDataOnlyWhileTheirOutputIsOpen() throws Exception {
+        assertThat(fileLog.wantsClientData()).isFalse();
+        assertThat(network.wantsClientData()).isFalse();
+        log.setTarget(dir.resolve("pen.log").toString());
+        assertThat(fileLog.wantsClientData()).isTrue();
+        assertThat(network.wantsClientData()).isFalse();
+        log.setTarget("127.0.0.1:9");
+        assertThat(fileLog.wantsClientData()).isFalse();
+        assertThat(network.wantsClientData()).isTrue();
+        log.setTarget(null);
+        assertThat(fileLog.wantsClientData()).isFalse();
+        assertThat(network.wantsClientData()).isFalse();
+    }
+
+    @Test
+    void atStartListenersAnswerWhetherALogMayEverBeOpened() {
+        assertThat(log.starting(true, () -> fileLog.wantsClientData() && network.wantsClientData())).isTrue();
+        assertThat(log.starting(false, () -> fileLog.wantsClientData() || network.wantsClientData())).isFalse();
+    }
+
+    @Test
+    void fileTakesPensHundredBytesAndNetworkPensKilobyte() {
+        assertThat(fileLog.clientDataLimit()).isEqualTo(100);
+        assertThat(network.clientDataLimit()).isEqualTo(1024);
+    }
+
+    @Test
+    void networkDatagramIsCutToFitPensBufferWithItsNewline() {
+        byte[] text = new byte[2000];
+        java.util.Arrays.fill(text, (byte) 'a');
+        java.nio.ByteBuffer d = PenLog.datagram("127.0.0.2", "127.0.0.3", text);
+        assertThat(d.remaining()).isEqualTo(1024);
+        assertThat(d.get(d.limit() - 1)).isEqualTo((byte) '\n');
     }
 }
