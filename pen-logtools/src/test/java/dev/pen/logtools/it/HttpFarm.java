@@ -54,6 +54,11 @@ final class HttpFarm implements AutoCloseable {
      * servers' log lines and stops pen with TERM, which writes out whatever of its log is still queued.
      */
     void trafficThroughPen(Path dir, String log) throws IOException {
+        trafficThroughPen(dir, log, "");
+    }
+
+    /** As {@link #trafficThroughPen(Path, String)}, each request's target ending with {@code padding}. */
+    void trafficThroughPen(Path dir, String log, String padding) throws IOException {
         int port = Processes.freeTcpPort();
         // Round robin (-r) rather than pen's default stickiness: with each client's requests in a row, both servers
         // get requests from both clients, so a server's log alone does not tell which client sent a line.
@@ -61,7 +66,7 @@ final class HttpFarm implements AutoCloseable {
                 host2.address())) {
             for (String client : CLIENTS) {
                 for (int n = 1; n <= REQUESTS_PER_CLIENT; n++) {
-                    String target = "/?client=" + client + "&n=" + n;
+                    String target = "/?client=" + client + "&n=" + n + padding;
                     assertThat(Processes.curl(client, port, target)).isIn("host1", "host2");
                     clientOfRequest.put("GET " + target + " HTTP/1.1", client);
                 }

@@ -29,6 +29,30 @@ class PenlogdNetworkLogIT {
 
     @Test
     void webServerLinesSentThroughPenlogNameTheClientThatPenReported() throws Exception {
+        Merge merge = mergeByPenlogd("");
+
+        assertThat(merge.written()).as(merge.penlogdOutput()).containsExactlyInAnyOrderElementsOf(merge.expected());
+    }
+
+    @Test
+    void requestsLongerThanWhatPenSendsStillNameTheirClient() throws Exception {
+        // pen's datagram carries at most 100 bytes of the request; penlogd compares the first 99 characters, where
+        // these requests still differ.
+        Merge merge = mergeByPenlogd("&pad=" + "x".repeat(150));
+
+        assertThat(merge.expected()).allMatch(l -> l.length() > 200);
+        assertThat(merge.written()).as(merge.penlogdOutput()).containsExactlyInAnyOrderElementsOf(merge.expected());
+    }
+
+    /** What penlogd wrote, what it should have written (the web lines with their real clients), what it said. */
+    private record Merge(List<String> written, List<String> expected, String penlogdOutput) {
+    }
+
+    /**
+     * Sends the farm's requests (targets ending with {@code padding}) through pen logging to penlogd, then the web
+     * servers' logs through penlog.
+     */
+    private Merge mergeByPenlogd(String padding) throws Exception {
         int logPort = Processes.freeUdpPort();
         Path merged = dir.resolve("access_log");
         Path pidFile = dir.resolve("penlogd.pid");
@@ -41,7 +65,7 @@ class PenlogdNetworkLogIT {
 
             // Pen is stopped before the web servers' lines are sent, so every pen entry has reached penlogd's
             // socket before the line it belongs to, as it does when a request passes pen before the server logs it.
-            farm.trafficThroughPen(dir, "127.0.0.1:" + logPort);
+            farm.trafficThroughPen(dir, "127.0.0.1:" + logPort, padding);
             for (Nginx host : List.of(farm.host1, farm.host2)) {
                 // penlog loghost port my_ip < access_log: the datagrams come from the web server's own address.
                 Processes.runToFile(dir, Processes.java(Penlog.class, "127.0.0.1", Integer.toString(logPort),
@@ -51,7 +75,7 @@ class PenlogdNetworkLogIT {
             List<String> expected = farm.linesWithRealClients();
             Await.until(expected.size() + " lines from penlogd", Duration.ofSeconds(10),
                     () -> Processes.lines(merged).size() >= expected.size());
-            assertThat(Processes.lines(merged)).as(penlogd.output()).containsExactlyInAnyOrderElementsOf(expected);
+            return new Merge(Processes.lines(merged), expected, penlogd.output());
         }
     }
 }
