@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * A dnsmasq on a free loopback port answering from a hosts file and PTR records only, with one reverse zone
  * handed to a server that never answers. Stopped by {@link #close()}.
  */
-final class Dnsmasq implements AutoCloseable {
+public final class Dnsmasq implements AutoCloseable {
 
     private final Process process;
     private final DatagramSocket silent;
@@ -35,7 +35,7 @@ final class Dnsmasq implements AutoCloseable {
      * @param ptrRecords {@code reverse-name,host} pairs for PTR records with no matching address record
      * @param silentZone a reverse zone (e.g. {@code 77.10.in-addr.arpa}) whose queries never get an answer
      */
-    static Dnsmasq start(Path dir, List<String> hosts, List<String> ptrRecords, String silentZone)
+    public static Dnsmasq start(Path dir, List<String> hosts, List<String> ptrRecords, String silentZone)
         throws IOException, InterruptedException {
         Path program = ExternalPrograms.require("dnsmasq", "dnsmasq-base");
         Path hostsFile = dir.resolve("dns-hosts");
@@ -67,7 +67,7 @@ final class Dnsmasq implements AutoCloseable {
     }
 
     /** The {@code --dns} argument for this server. */
-    String dnsArgument() {
+    public String dnsArgument() {
         return "127.0.0.1:" + address.getPort();
     }
 

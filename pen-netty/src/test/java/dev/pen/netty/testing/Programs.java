@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -24,17 +25,27 @@ public final class Programs {
 
     /** Skips the calling test when {@code program} is not on the PATH, or fails it under CI. */
     public static void require(String program) {
-        boolean found = false;
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+        path(program);
+    }
+
+    /**
+     * Where {@code program} is: on the PATH, or in an sbin directory (nginx and dnsmasq live there and a user's PATH
+     * may leave them out). Skips the calling test when it is missing, or fails it under CI.
+     */
+    public static Path path(String program) {
+        List<String> dirs = new ArrayList<>(
+                List.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")));
+        dirs.addAll(List.of("/usr/local/sbin", "/usr/sbin", "/sbin"));
+        for (String dir : dirs) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
-                found = true;
-                break;
+                return Path.of(dir, program);
             }
         }
-        if (!found && "true".equals(System.getenv("CI"))) {
+        if ("true".equals(System.getenv("CI"))) {
             throw new AssertionError(program + " is not installed, and CI must have it");
         }
-        assumeTrue(found, program + " is not installed");
+        assumeTrue(false, program + " is not installed");
+        throw new AssertionError("unreachable");
     }
 
     /** Runs {@code command} with empty standard input and waits up to 60 seconds for it. */
