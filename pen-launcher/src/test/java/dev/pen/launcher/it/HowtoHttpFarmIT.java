@@ -2,6 +2,7 @@ package dev.pen.launcher.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pen.netty.testing.Nginx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,52 +25,29 @@ class HowtoHttpFarmIT {
 
     @TempDir
     static Path farm;
-    private static Programs nginx;
+    private static Nginx backend1;
+    private static Nginx backend2;
     private static int port1;
     private static int port2;
-
     @TempDir
     Path dir;
     private Programs programs;
 
     @BeforeAll
-    static void twoNginx() throws Exception {
-        Programs.require("nginx");
-        nginx = new Programs(farm);
-        port1 = Programs.freePort();
-        port2 = Programs.freePort();
-        startNginx("backend1", port1);
-        startNginx("backend2", port2);
-        Programs.await("both nginx listening", WAIT, () -> Programs.listening(port1) && Programs.listening(port2));
-    }
-
-    private static void startNginx(String name, int port) throws IOException {
-        Path root = Files.createDirectories(farm.resolve(name));
-        Files.writeString(root.resolve("index.html"), name + "\n");
-        Path conf = farm.resolve(name + ".conf");
-        Files.writeString(conf, String.join("\n",
-                "daemon off;",
-                "master_process off;",
-                "worker_processes 1;",
-                "pid " + root.resolve("nginx.pid") + ";",
-                "error_log " + root.resolve("error.log") + ";",
-                "events { worker_connections 64; }",
-                "http {",
-                "  access_log " + root.resolve("access.log") + ";",
-                "  client_body_temp_path " + root.resolve("body") + ";",
-                "  proxy_temp_path " + root.resolve("proxy") + ";",
-                "  fastcgi_temp_path " + root.resolve("fastcgi") + ";",
-                "  uwsgi_temp_path " + root.resolve("uwsgi") + ";",
-                "  scgi_temp_path " + root.resolve("scgi") + ";",
-                "  server { listen 127.0.0.1:" + port + "; root " + root + "; }",
-                "}", ""));
-        nginx.start(name, "nginx", "-p", root.toString(), "-c", conf.toString());
+    static void twoNginx() {
+        backend1 = Nginx.start(farm, "backend1", "127.0.0.1");
+        backend2 = Nginx.start(farm, "backend2", "127.0.0.1");
+        port1 = backend1.port();
+        port2 = backend2.port();
     }
 
     @AfterAll
-    static void stopNginx() throws IOException {
-        if (nginx != null) {
-            nginx.close();
+    static void stopNginx() {
+        if (backend2 != null) {
+            backend2.close();
+        }
+        if (backend1 != null) {
+            backend1.close();
         }
     }
 
