@@ -2,7 +2,6 @@ package dev.pen.netty.relay;
 
 import dev.pen.api.ConnectionInfo;
 import dev.pen.api.ConnectionLog;
-import dev.pen.api.Strategy;
 import dev.pen.netty.select.BackendSlot;
 import dev.pen.netty.select.Route;
 import dev.pen.netty.transport.ChosenTransport;
@@ -73,14 +72,12 @@ public final class RelayConnection implements ConnectionInfo, ChannelFutureListe
 
     @Override
     public int backendIndex() {
-        BackendSlot slot = route.slot();
-        return slot == null ? Strategy.NO_BACKEND : slot.index();
+        return route.backendIndex();
     }
 
     @Override
     public SocketAddress backendAddress() {
-        BackendSlot slot = route.slot();
-        return slot == null ? null : slot.address();
+        return route.backendAddress();
     }
 
     @Override

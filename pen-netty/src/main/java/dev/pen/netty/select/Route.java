@@ -18,6 +18,18 @@ public final class Route {
         return slot;
     }
 
+    /** pen's index of the chosen server, or {@link Strategy#NO_BACKEND} before one is chosen. */
+    public int backendIndex() {
+        BackendSlot s = slot;
+        return s == null ? Strategy.NO_BACKEND : s.index();
+    }
+
+    /** The address of the chosen server, or {@code null} before one is chosen. */
+    public java.net.SocketAddress backendAddress() {
+        BackendSlot s = slot;
+        return s == null ? null : s.address();
+    }
+
     /** pen's index of the server being tried or in use. */
     public int current() {
         return current;

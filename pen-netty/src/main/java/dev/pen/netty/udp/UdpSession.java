@@ -2,7 +2,6 @@ package dev.pen.netty.udp;
 
 import dev.pen.api.ConnectionInfo;
 import dev.pen.api.ConnectionLog;
-import dev.pen.api.Strategy;
 import dev.pen.netty.select.BackendSlot;
 import dev.pen.netty.select.Route;
 import io.netty.bootstrap.Bootstrap;
@@ -66,14 +65,12 @@ public final class UdpSession implements ConnectionInfo {
 
     @Override
     public int backendIndex() {
-        BackendSlot slot = route.slot();
-        return slot == null ? Strategy.NO_BACKEND : slot.index();
+        return route.backendIndex();
     }
 
     @Override
     public SocketAddress backendAddress() {
-        BackendSlot slot = route.slot();
-        return slot == null ? null : slot.address();
+        return route.backendAddress();
     }
 
     @Override
