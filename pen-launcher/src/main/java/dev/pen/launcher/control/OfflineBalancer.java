@@ -1,7 +1,6 @@
 package dev.pen.launcher.control;
 
 import dev.pen.api.AccessList;
-import dev.pen.api.Address;
 import dev.pen.api.Backend;
 import dev.pen.api.BackendState;
 import dev.pen.api.BackendStats;
@@ -22,7 +21,7 @@ import java.util.Optional;
 /**
  * The balancer as the command line, {@code -o} commands and the {@code -F} file describe it before it starts: the
  * same {@link Balancer} interface, so that one interpreter serves before and after start-up, but nothing listens
- * and every figure is zero. {@link #toConfig} turns it into the configuration the real balancer starts with.
+ * and every figure is zero.
  * Thread-safe (every method synchronised): commands may come from the main thread only, but cheaply so.
  */
 public final class OfflineBalancer implements Balancer {
@@ -245,42 +244,6 @@ public final class OfflineBalancer implements Balancer {
 
     @Override
     public void close() {
-    }
-
-    /**
-     * The configuration to start with: everything set here, listening on {@code listen}. Backend slots after the
-     * first empty one cannot be expressed in a config (it is a list); {@link #laterSlots()} returns them so the
-     * caller sets them on the started balancer.
-     */
-    public synchronized BalancerConfig.Builder toConfig(Address listen) {
-        BalancerConfig.Builder b = BalancerConfig.builder().listen(listen).modes(modes).limits(limits)
-                .strategy(strategy).clientAcl(clientAcl).http(http).udp(udp).udpIdleTimeout(udpIdleTimeout);
-        for (int i = 0; i < slots.size() && slots.get(i) != null; i++) {
-            b.backend(slots.get(i));
-        }
-        for (int i = 0; i < AccessList.LISTS; i++) {
-            b.accessList(i, accessLists[i]);
-        }
-        if (emergency != null) {
-            b.emergency(emergency);
-        }
-        if (abuse != null) {
-            b.abuse(abuse);
-        }
-        return b;
-    }
-
-    /** Slots after the first gap, by index (see {@link #toConfig}); null entries are gaps. */
-    public synchronized List<Backend> laterSlots() {
-        int gap = slots.indexOf(null);
-        List<Backend> later = new ArrayList<>();
-        if (gap < 0) {
-            return later;
-        }
-        for (int i = 0; i < slots.size(); i++) {
-            later.add(i < gap ? null : slots.get(i));
-        }
-        return later;
     }
 
     /** Remaining blacklist time of slot {@code index} (what {@code server N blacklist T} set before start). */
