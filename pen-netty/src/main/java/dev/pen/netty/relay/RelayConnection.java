@@ -3,7 +3,6 @@ package dev.pen.netty.relay;
 import dev.pen.api.ConnectionInfo;
 import dev.pen.api.ConnectionLog;
 import dev.pen.netty.select.BackendSlot;
-import dev.pen.netty.select.Route;
 import dev.pen.netty.transport.ChosenTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -22,20 +21,13 @@ import org.slf4j.LoggerFactory;
  * figures listeners read. Every method runs on the client channel's event loop, which owns both channels, so
  * nothing here is locked; figures read from other threads may lag by one read.
  */
-public final class RelayConnection implements ConnectionInfo, ChannelFutureListener {
+public final class RelayConnection extends ConnectionFigures implements ChannelFutureListener {
     private static final Logger LOG = LoggerFactory.getLogger(RelayConnection.class);
 
     private final RelayContext context;
-    private final long id;
     private final Channel client;
-    private final long acceptedAtMillis = System.currentTimeMillis();
-    private final long acceptedAtNanos = System.nanoTime();
-    private final Route route = new Route();
     private Channel backend;
     private BackendSlot counted;
-    private volatile long closedAtNanos;
-    private long bytesFromClient;
-    private long bytesToClient;
     private boolean clientEof;
     private boolean backendEof;
     private boolean clientClosed;
@@ -52,8 +44,8 @@ public final class RelayConnection implements ConnectionInfo, ChannelFutureListe
     private Splice backendToClient;
 
     RelayConnection(RelayContext context, Channel client, boolean spliceable) {
+        super(context.nextId());
         this.context = context;
-        this.id = context.nextId();
         this.client = client;
         this.spliceable = spliceable;
     }
@@ -61,44 +53,8 @@ public final class RelayConnection implements ConnectionInfo, ChannelFutureListe
     // ---- ConnectionInfo ---------------------------------------------------------------------------------------
 
     @Override
-    public long id() {
-        return id;
-    }
-
-    @Override
     public SocketAddress clientAddress() {
         return client.remoteAddress();
-    }
-
-    @Override
-    public int backendIndex() {
-        return route.backendIndex();
-    }
-
-    @Override
-    public SocketAddress backendAddress() {
-        return route.backendAddress();
-    }
-
-    @Override
-    public long bytesFromClient() {
-        return bytesFromClient;
-    }
-
-    @Override
-    public long bytesToClient() {
-        return bytesToClient;
-    }
-
-    @Override
-    public long acceptedAtMillis() {
-        return acceptedAtMillis;
-    }
-
-    @Override
-    public long durationNanos() {
-        long closed = closedAtNanos;
-        return (closed != 0 ? closed : System.nanoTime()) - acceptedAtNanos;
     }
 
     /** The client channel, for closing the connection from another thread. */
@@ -433,7 +389,7 @@ public final class RelayConnection implements ConnectionInfo, ChannelFutureListe
             return; // finishes when the backend is inactive
         }
         finished = true;
-        closedAtNanos = System.nanoTime();
+        markClosed();
         if (early != null) {
             early.forEach(ByteBuf::release);
             early = null;

@@ -1,9 +1,7 @@
 package dev.pen.netty.udp;
 
-import dev.pen.api.ConnectionInfo;
 import dev.pen.api.ConnectionLog;
 import dev.pen.netty.select.BackendSlot;
-import dev.pen.netty.select.Route;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -25,73 +23,30 @@ import org.slf4j.LoggerFactory;
  * the backend chosen for the session's first datagram, and the replies sent back from the listener. Counts as one
  * connection for selection and limits. Everything but the figures runs on the listener's event loop.
  */
-public final class UdpSession implements ConnectionInfo {
+public final class UdpSession extends dev.pen.netty.relay.ConnectionFigures {
     private static final Logger LOG = LoggerFactory.getLogger(UdpSession.class);
     /** Datagrams held while the upstream socket is being set up; later ones are dropped, as a full socket would. */
     private static final int MAX_EARLY = 64;
 
     private final UdpRelay relay;
-    private final long id;
     private final InetSocketAddress client;
-    private final long acceptedAtMillis = System.currentTimeMillis();
-    private final long acceptedAtNanos = System.nanoTime();
-    private final Route route = new Route();
     private Channel upstream;
     private BackendSlot counted;
     private ArrayDeque<ByteBuf> early = new ArrayDeque<>(2);
     private boolean closed;
     long lastActivityNanos = acceptedAtNanos;
-    private volatile long closedAtNanos;
-    private volatile long bytesFromClient;
-    private volatile long bytesToClient;
 
     UdpSession(UdpRelay relay, long id, InetSocketAddress client) {
+        super(id);
         this.relay = relay;
-        this.id = id;
         this.client = client;
     }
 
     // ---- ConnectionInfo ---------------------------------------------------------------------------------------
 
     @Override
-    public long id() {
-        return id;
-    }
-
-    @Override
     public SocketAddress clientAddress() {
         return client;
-    }
-
-    @Override
-    public int backendIndex() {
-        return route.backendIndex();
-    }
-
-    @Override
-    public SocketAddress backendAddress() {
-        return route.backendAddress();
-    }
-
-    @Override
-    public long bytesFromClient() {
-        return bytesFromClient;
-    }
-
-    @Override
-    public long bytesToClient() {
-        return bytesToClient;
-    }
-
-    @Override
-    public long acceptedAtMillis() {
-        return acceptedAtMillis;
-    }
-
-    @Override
-    public long durationNanos() {
-        long end = closedAtNanos;
-        return (end != 0 ? end : System.nanoTime()) - acceptedAtNanos;
     }
 
     // ---- life -------------------------------------------------------------------------------------------------
@@ -218,7 +173,7 @@ public final class UdpSession implements ConnectionInfo {
             return;
         }
         closed = true;
-        closedAtNanos = System.nanoTime();
+        markClosed();
         if (upstream != null) {
             upstream.close();
         }
