@@ -1,6 +1,5 @@
 package dev.pen.netty.relay;
 
-import dev.pen.api.ConnectionInfo;
 import dev.pen.api.ConnectionLog;
 import dev.pen.netty.select.BackendSlot;
 import dev.pen.netty.transport.ChosenTransport;
