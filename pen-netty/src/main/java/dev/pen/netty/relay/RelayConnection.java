@@ -61,6 +61,11 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
         return client;
     }
 
+    /** The backend channel, or {@code null} before the first connect; for tests in this package. */
+    Channel backendChannel() {
+        return backend;
+    }
+
     /** True while the backend side is not being read because the client cannot take more. */
     boolean backendReadingPaused() {
         Channel b = backend;

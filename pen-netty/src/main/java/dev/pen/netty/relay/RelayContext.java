@@ -82,8 +82,9 @@ public final class RelayContext {
     void configure(Channel ch) {
         ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         ch.config().setWriteBufferWaterMark(WATER_MARK);
-        if (tcpNoDelay && !ChosenTransport.isUnix(ch.localAddress())) {
-            ch.config().setOption(ChannelOption.TCP_NODELAY, true);
+        // Netty's TCP channels start with TCP_NODELAY on; only turning it off costs a system call.
+        if (!tcpNoDelay && ch.config().getOption(ChannelOption.TCP_NODELAY) == Boolean.TRUE) {
+            ch.config().setOption(ChannelOption.TCP_NODELAY, false);
         }
     }
 }

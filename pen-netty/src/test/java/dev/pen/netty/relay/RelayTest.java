@@ -119,6 +119,18 @@ class RelayTest {
 
     @ParameterizedTest
     @MethodSource("transports")
+    void bothSidesSendSmallWritesAtOnce(Transport transport) throws Exception {
+        NamedBackend echo = keep(new NamedBackend("echo"));
+        Balancer lb = balancer(transport, echo.spec());
+        Socket s = keep(Clients.connect("127.0.0.1", Clients.port(lb.localAddress())));
+        assertThat(Clients.readLine(s)).isEqualTo("echo");
+        RelayConnection c = ((NettyBalancer) lb).relayContext().open().values().iterator().next();
+        assertThat(c.clientChannel().config().getOption(io.netty.channel.ChannelOption.TCP_NODELAY)).isTrue();
+        assertThat(c.backendChannel().config().getOption(io.netty.channel.ChannelOption.TCP_NODELAY)).isTrue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("transports")
     void clientThatShutsItsOutputStillGetsTheWholeReply(Transport transport) throws Exception {
         NamedBackend echo = keep(new NamedBackend("echo"));
         Balancer lb = balancer(transport, echo.spec());
