@@ -9,6 +9,7 @@ import dev.pen.api.ConnectionLog;
 import dev.pen.api.PenLogLine;
 import dev.pen.api.Transport;
 import dev.pen.netty.NettyBalancer;
+import dev.pen.netty.testing.Closer;
 import dev.pen.netty.testing.Await;
 import dev.pen.netty.testing.Clients;
 import dev.pen.netty.testing.HeaderEchoBackend;
@@ -34,13 +35,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class HttpModeTest {
     private static final String XFF = "X-Forwarded-For: 127.0.0.1\n";
     private static final String XFP = "X-Forwarded-Proto: http\n";
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Closer resources = new Closer();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
+        resources.close();
     }
 
     static List<Transport> transports() {
@@ -48,8 +47,7 @@ class HttpModeTest {
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
-        resources.add(resource);
-        return resource;
+        return resources.keep(resource);
     }
 
     private Balancer balancer(Transport transport, boolean http, String backend, ConnectionLog... logs) {

@@ -6,6 +6,7 @@ import dev.pen.api.Balancer;
 import dev.pen.api.BalancerConfig;
 import dev.pen.api.Transport;
 import dev.pen.netty.NettyBalancer;
+import dev.pen.netty.testing.Closer;
 import dev.pen.netty.testing.Await;
 import dev.pen.netty.testing.Clients;
 import dev.pen.netty.testing.NamedBackend;
@@ -33,15 +34,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The relay on every transport this machine has: integrity, backpressure, half-close, resets, many at once. */
 class RelayTest {
     private static final int MIB = 1024 * 1024;
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Closer resources = new Closer();
     private final ExecutorService threads = Executors.newCachedThreadPool();
 
     @AfterEach
     void closeAll() throws Exception {
         threads.shutdownNow();
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
+        resources.close();
         assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
 
@@ -50,8 +49,7 @@ class RelayTest {
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
-        resources.add(resource);
-        return resource;
+        return resources.keep(resource);
     }
 
     private Balancer balancer(Transport transport, String... backends) {

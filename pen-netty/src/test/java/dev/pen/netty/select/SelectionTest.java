@@ -8,6 +8,7 @@ import dev.pen.api.BalancerConfig;
 import dev.pen.api.Limits;
 import dev.pen.api.Modes;
 import dev.pen.netty.NettyBalancer;
+import dev.pen.netty.testing.Closer;
 import dev.pen.netty.testing.Await;
 import dev.pen.netty.testing.Clients;
 import dev.pen.netty.testing.NamedBackend;
@@ -21,18 +22,16 @@ import org.junit.jupiter.api.Test;
 
 /** pen's selection rules, each through a real balancer on loopback with in-process backends. */
 class SelectionTest {
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Closer resources = new Closer();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
+        resources.close();
     }
 
     private NamedBackend backend(String name) {
         NamedBackend b = new NamedBackend(name);
-        resources.add(b);
+        resources.keep(b);
         return b;
     }
 
@@ -43,7 +42,7 @@ class SelectionTest {
         }
         settings.accept(b);
         Balancer balancer = NettyBalancer.start(b.build());
-        resources.add(balancer);
+        resources.keep(balancer);
         return balancer;
     }
 
@@ -186,7 +185,7 @@ class SelectionTest {
 
     private Socket hold(String from, Balancer lb, String expected) {
         Socket s = Clients.connect(from, port(lb));
-        resources.add(s);
+        resources.keep(s);
         assertThat(Clients.readLine(s)).isEqualTo(expected);
         return s;
     }
@@ -255,7 +254,7 @@ class SelectionTest {
         Socket two = hold("127.0.0.1", lb, "a");
         // The third connects (kernel backlog) but is not accepted, so it gets no greeting until one ends.
         Socket three = Clients.connect("127.0.0.1", port(lb));
-        resources.add(three);
+        resources.keep(three);
         three.setSoTimeout(300);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> three.getInputStream().read())
                 .as("no greeting while at the limit").isInstanceOf(java.net.SocketTimeoutException.class);

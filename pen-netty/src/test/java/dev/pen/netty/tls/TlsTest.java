@@ -8,6 +8,7 @@ import dev.pen.api.BalancerConfig;
 import dev.pen.api.TlsSettings;
 import dev.pen.api.Transport;
 import dev.pen.netty.NettyBalancer;
+import dev.pen.netty.testing.Closer;
 import dev.pen.netty.testing.Await;
 import dev.pen.netty.testing.Clients;
 import dev.pen.netty.testing.HeaderEchoBackend;
@@ -49,7 +50,7 @@ class TlsTest {
     static Path certs;
     @TempDir
     Path work;
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Closer resources = new Closer();
 
     @BeforeAll
     static void makeCertificates() {
@@ -85,9 +86,7 @@ class TlsTest {
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
+        resources.close();
     }
 
     static List<Transport> transports() {
@@ -95,8 +94,7 @@ class TlsTest {
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
-        resources.add(resource);
-        return resource;
+        return resources.keep(resource);
     }
 
     private static TlsSettings serverTls() {

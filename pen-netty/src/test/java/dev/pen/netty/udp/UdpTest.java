@@ -10,6 +10,7 @@ import dev.pen.api.ConnectionLog;
 import dev.pen.api.PenLogLine;
 import dev.pen.api.Transport;
 import dev.pen.netty.NettyBalancer;
+import dev.pen.netty.testing.Closer;
 import dev.pen.netty.testing.Await;
 import dev.pen.netty.testing.Transports;
 import dev.pen.netty.testing.UdpEchoBackend;
@@ -33,13 +34,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** UDP mode (-U) through a real balancer to in-process UDP echo backends. */
 class UdpTest {
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Closer resources = new Closer();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            resources.get(i).close();
-        }
+        resources.close();
     }
 
     static List<Transport> transports() {
@@ -47,8 +46,7 @@ class UdpTest {
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
-        resources.add(resource);
-        return resource;
+        return resources.keep(resource);
     }
 
     private Balancer balancer(Transport transport, Consumer<BalancerConfig.Builder> settings,
