@@ -125,7 +125,7 @@ final class Launcher implements ControlHost {
         setDefault("org.slf4j.simpleLogger.log.io.netty", "warn");
         // The TLS terminator warns about -L ssl2/ssl3 itself; pen prints that once, in its own words, at start
         // (and not again on every HUP), so its lines show only from -d -d on.
-        setDefault("org.slf4j.simpleLogger.log.dev.pen.netty.tls.TlsTerminator", debug >= 2 ? "debug" : "error");
+        setDefault("org.slf4j.simpleLogger.log.dev.pen.netty.internal.tls.TlsTerminator", debug >= 2 ? "debug" : "error");
         setDefault("org.slf4j.simpleLogger.showDateTime", "true");
         setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss");
         setDefault("org.slf4j.simpleLogger.showThreadName", "false");

@@ -1,0 +1,69 @@
+package dev.pen.netty.internal.relay;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The client side of a relayed connection: starts selection on accept and passes what it reads on. */
+final class ClientHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientHandler.class);
+    private final RelayContext context;
+    private final boolean plain;
+    private RelayConnection connection;
+
+    ClientHandler(RelayContext context, boolean plain) {
+        this.context = context;
+        this.plain = plain;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        context.configure(ctx.channel());
+        connection = new RelayConnection(context, ctx.channel(), plain && context.splice);
+        connection.start();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ByteBuf buf) {
+            connection.fromClient(buf);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        connection.clientReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        connection.clientWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            connection.clientInputShutdown();
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (connection != null) {
+            connection.clientInactive();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("client {}: {}", ctx.channel().remoteAddress(), cause.toString(), cause);
+        ctx.close();
+    }
+}

@@ -1,0 +1,439 @@
+package dev.pen.netty.internal.relay;
+
+import dev.pen.api.ConnectionLog;
+import dev.pen.netty.internal.select.BackendSlot;
+import dev.pen.netty.internal.transport.ChosenTransport;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DuplexChannel;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One relayed connection: the client channel, the backend channel once connected, the selection route, and the
+ * figures listeners read. Every method runs on the client channel's event loop, which owns both channels, so
+ * nothing here is locked; figures read from other threads may lag by one read.
+ */
+public final class RelayConnection extends ConnectionFigures implements ChannelFutureListener {
+    private static final Logger LOG = LoggerFactory.getLogger(RelayConnection.class);
+
+    private final RelayContext context;
+    private final Channel client;
+    private Channel backend;
+    private BackendSlot counted;
+    private boolean clientEof;
+    private boolean backendEof;
+    private boolean clientClosed;
+    private boolean finished;
+    private java.util.ArrayDeque<ByteBuf> early;
+
+    /** Bytes a direction relays by copying before it may switch to splice: short exchanges stay exact. */
+    static final int SPLICE_AFTER = 64 * 1024;
+    /** Bytes per splice request; figures advance by this much, and a last partial step is not counted. */
+    static final int SPLICE_CHUNK = 64 * 1024;
+
+    private final boolean spliceable;
+    private Splice clientToBackend;
+    private Splice backendToClient;
+
+    RelayConnection(RelayContext context, Channel client, boolean spliceable) {
+        super(context.nextId());
+        this.context = context;
+        this.client = client;
+        this.spliceable = spliceable;
+    }
+
+    // ---- ConnectionInfo ---------------------------------------------------------------------------------------
+
+    @Override
+    public SocketAddress clientAddress() {
+        return client.remoteAddress();
+    }
+
+    /** The client channel, for closing the connection from another thread. */
+    public Channel clientChannel() {
+        return client;
+    }
+
+    /** The backend channel, or {@code null} before the first connect; for tests in this package. */
+    Channel backendChannel() {
+        return backend;
+    }
+
+    /** True while the backend side is not being read because the client cannot take more. */
+    boolean backendReadingPaused() {
+        Channel b = backend;
+        return b != null && counted != null && !b.config().isAutoRead();
+    }
+
+    /** Bytes waiting in this connection's outbound buffers, both sides; call on the event loop. */
+    long bufferedBytes() {
+        return pending(client) + (backend == null ? 0 : pending(backend));
+    }
+
+    private static long pending(Channel ch) {
+        io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+        return out == null ? 0 : out.totalPendingWriteBytes();
+    }
+
+    // ---- life -------------------------------------------------------------------------------------------------
+
+    /** The client was accepted: choose a server and connect to it. */
+    void start() {
+        context.open.put(id, this);
+        for (ConnectionLog log : context.logs) {
+            log.accepted(this);
+        }
+        SocketAddress remote = client.remoteAddress();
+        BackendSlot slot;
+        if (remote instanceof InetSocketAddress inet) {
+            slot = context.selector.select(route, inet.getAddress(), inet.getPort());
+        } else {
+            slot = context.selector.select(route, null, 0);
+        }
+        if (slot == null) {
+            refuse(context.refused, "no server available");
+        } else {
+            connect(slot);
+        }
+    }
+
+    private void connect(BackendSlot slot) {
+        for (ConnectionLog log : context.logs) {
+            log.backendChosen(this, slot.index());
+        }
+        SocketAddress target = slot.address();
+        // The backend channel is made and registered here rather than through a Bootstrap: the address is
+        // resolved already, and this path runs once per connection.
+        Channel ch = context.newBackendChannel(ChosenTransport.isUnix(target));
+        ch.config().setAutoRead(false);
+        ch.config().setConnectTimeoutMillis(context.connectTimeoutMillis());
+        ch.pipeline().addLast(new BackendHandler(this));
+        backend = ch;
+        ChannelFuture registered = client.eventLoop().register(ch);
+        if (registered.isDone()) {
+            registeredThenConnect(registered, target); // the usual case: registered inline on this loop
+        } else {
+            registered.addListener(r -> registeredThenConnect(registered, target));
+        }
+    }
+
+    private void registeredThenConnect(ChannelFuture registered, SocketAddress target) {
+        Channel ch = registered.channel();
+        if (registered.isSuccess()) {
+            ch.connect(target).addListener(this);
+        } else {
+            ch.unsafe().closeForcibly();
+            connectDone(ch.newFailedFuture(registered.cause()));
+        }
+    }
+
+    /** The backend connect finished (this object is the listener, so no listener is made per connect). */
+    @Override
+    public void operationComplete(ChannelFuture f) {
+        connectDone(f);
+    }
+
+    private void connectDone(ChannelFuture f) {
+        if (!f.isSuccess()) {
+            connectFailed(f.cause());
+            return;
+        }
+        context.selector.connected(route);
+        counted = route.slot();
+        context.relayed.increment();
+        if (clientClosed) {
+            backend.close();
+            return;
+        }
+        context.configure(backend);
+        for (ConnectionLog log : context.logs) {
+            log.connected(this);
+        }
+        if (early != null) {
+            for (ByteBuf data; (data = early.poll()) != null; ) {
+                fromClient(data);
+            }
+            early = null;
+            backend.flush();
+        }
+        if (clientEof) {
+            shutdownOutputAfterFlush(backend, backendToClient != null);
+        }
+        backend.config().setAutoRead(true);
+        if (!clientEof) {
+            // epoll drops a socket whose input has ended from its interest set: it must not be read again.
+            client.config().setAutoRead(true);
+        }
+    }
+
+    private void connectFailed(Throwable cause) {
+        BackendSlot slot = route.slot();
+        backend = null;
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("connection {}: server {} failed: {}", id, slot.index(), cause.toString());
+        }
+        context.selector.failed(route);
+        for (ConnectionLog log : context.logs) {
+            log.connectFailed(this, slot.index(), cause);
+        }
+        if (clientClosed) {
+            finish();
+            return;
+        }
+        BackendSlot next = context.selector.failover(route);
+        if (next == null) {
+            refuse(context.failed, "every server failed");
+        } else {
+            connect(next);
+        }
+    }
+
+    private void refuse(java.util.concurrent.atomic.LongAdder outcome, String reason) {
+        outcome.increment();
+        for (ConnectionLog log : context.logs) {
+            log.refused(this, reason);
+        }
+        client.close();
+    }
+
+    // ---- relay, called by the two handlers --------------------------------------------------------------------
+
+    void fromClient(ByteBuf data) {
+        if (counted == null) {
+            // Native transports may read once on a peer's half-close before reading is turned on: hold the
+            // bytes until the backend is connected.
+            if (early == null) {
+                early = new java.util.ArrayDeque<>(2);
+            }
+            early.add(data);
+            return;
+        }
+        int n = data.readableBytes();
+        bytesFromClient += n;
+        context.bytesIn.add(n);
+        route.addBytesFromClient(n);
+        BackendSlot slot = counted;
+        slot.live().addBytesToBackend(n);
+        if (n > 0 && context.dataLogs.any()) {
+            context.dataLogs.deliver(this, data);
+        }
+        backend.write(data, backend.voidPromise());
+        if (spliceable && clientToBackend == null && bytesFromClient >= SPLICE_AFTER && mayStartSplice()) {
+            clientToBackend = new Splice(client, backend, true);
+            clientToBackend.request();
+        }
+    }
+
+    private boolean mayStartSplice() {
+        return counted != null && backend.isActive() && !ChosenTransport.isUnix(backend.remoteAddress())
+                && !ChosenTransport.isUnix(client.localAddress()) && !context.dataLogs.wantedNow();
+    }
+
+    void clientReadComplete() {
+        if (backend != null) {
+            backend.flush();
+        }
+    }
+
+    void fromBackend(ByteBuf data) {
+        int n = data.readableBytes();
+        bytesToClient += n;
+        context.bytesOut.add(n);
+        route.addBytesToClient(n);
+        counted.live().addBytesFromBackend(n);
+        client.write(data, client.voidPromise());
+        if (spliceable && backendToClient == null && bytesToClient >= SPLICE_AFTER && mayStartSplice()) {
+            backendToClient = new Splice(backend, client, false);
+            backendToClient.request();
+        }
+    }
+
+    /**
+     * One direction moved by the kernel from socket to socket (epoll's splice), a chunk at a time: each finished
+     * chunk is counted like a read, and the next is asked for.
+     */
+    private final class Splice implements ChannelFutureListener {
+        private final Channel from;
+        private final Channel to;
+        private final boolean fromClient;
+
+        Splice(Channel from, Channel to, boolean fromClient) {
+            this.from = from;
+            this.to = to;
+            this.fromClient = fromClient;
+        }
+
+        void request() {
+            if (from.isActive() && to.isActive()) {
+                dev.pen.netty.internal.transport.NativeSplice.spliceTo(from, to, SPLICE_CHUNK).addListener(this);
+            }
+        }
+
+        @Override
+        public void operationComplete(ChannelFuture f) {
+            if (!f.isSuccess()) {
+                return; // the connection is closing; its channels report why
+            }
+            count(SPLICE_CHUNK);
+            request();
+        }
+
+        /** The input ended: counts the part of the last request that was filled. */
+        void inputEnded() {
+            int unfilled = dev.pen.netty.internal.transport.NativeSplice.unfilled(from);
+            if (unfilled >= 0 && unfilled < SPLICE_CHUNK) {
+                count(SPLICE_CHUNK - unfilled);
+            }
+        }
+
+        private void count(int n) {
+            if (fromClient) {
+                bytesFromClient += n;
+                context.bytesIn.add(n);
+                route.addBytesFromClient(n);
+                counted.live().addBytesToBackend(n);
+            } else {
+                bytesToClient += n;
+                context.bytesOut.add(n);
+                route.addBytesToClient(n);
+                counted.live().addBytesFromBackend(n);
+            }
+        }
+    }
+
+    void backendReadComplete() {
+        client.flush();
+    }
+
+    /** A side became writable or stopped being so: read the other side only while this one can take more. */
+    void clientWritabilityChanged() {
+        if (backend != null && backend.isActive() && !backendEof) {
+            backend.config().setAutoRead(client.isWritable());
+        }
+    }
+
+    void backendWritabilityChanged() {
+        if (backend != null && counted != null && !clientEof && client.isActive()) {
+            client.config().setAutoRead(backend.isWritable());
+        }
+    }
+
+    void clientInputShutdown() {
+        clientEof = true;
+        if (clientToBackend != null) {
+            clientToBackend.inputEnded();
+        }
+        if (backendEof) {
+            // Both directions are done: closing sends the last FIN, no half-close is needed first.
+            closeBoth();
+        } else if (backend != null && backend.isActive() && counted != null) {
+            shutdownOutputAfterFlush(backend, backendToClient != null);
+        }
+    }
+
+    void backendInputShutdown() {
+        backendEof = true;
+        if (backendToClient != null) {
+            backendToClient.inputEnded();
+        }
+        if (clientEof) {
+            closeBoth();
+        } else {
+            shutdownOutputAfterFlush(client, clientToBackend != null);
+        }
+    }
+
+    void clientInactive() {
+        clientClosed = true;
+        if (backend == null) {
+            finish();
+        } else if (backend.isActive()) {
+            closeOnFlush(backend);
+        } else if (counted != null || !backend.isOpen()) {
+            finish();
+        }
+        // Otherwise the backend connect is still in progress; it closes the backend when it completes.
+    }
+
+    void backendInactive() {
+        if (counted == null) {
+            return; // a failed connect: failover or refusal is handled by connectDone
+        }
+        closeOnFlush(client);
+        if (clientClosed) {
+            finish();
+        }
+    }
+
+    /** Closes both sides once what was written to them is flushed; call on the event loop. */
+    public void closeAfterFlush() {
+        closeBoth();
+    }
+
+    private void closeBoth() {
+        closeOnFlush(client);
+        if (backend != null) {
+            closeOnFlush(backend);
+        }
+    }
+
+    private void finish() {
+        if (finished) {
+            return;
+        }
+        if (backend != null && backend.isOpen()) {
+            backend.close();
+            return; // finishes when the backend is inactive
+        }
+        finished = true;
+        markClosed();
+        if (early != null) {
+            early.forEach(ByteBuf::release);
+            early = null;
+        }
+        if (counted != null) {
+            counted.live().connectionClosed();
+        }
+        context.open.remove(id);
+        context.gate.release();
+        for (ConnectionLog log : context.logs) {
+            log.closed(this);
+        }
+    }
+
+    private static final ChannelFutureListener SHUTDOWN_OUTPUT = f -> {
+        if (f.isSuccess()) {
+            ((DuplexChannel) f.channel()).shutdownOutput();
+        }
+    };
+
+    /**
+     * Half-closes {@code ch} once what was written to it is flushed. The other side of {@code ch} has ended
+     * already, so the end of {@code ch}'s own input ends the connection: the channel may then simply close,
+     * which spares the transport a shutdown of its input.
+     */
+    private static void shutdownOutputAfterFlush(Channel ch, boolean spliced) {
+        if (ch.isActive() && ch instanceof DuplexChannel) {
+            if (!spliced) {
+                // A spliced input keeps the end-of-input event: the last part of its splice is counted there.
+                ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+            }
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(SHUTDOWN_OUTPUT);
+        }
+    }
+
+    private static void closeOnFlush(Channel ch) {
+        if (ch.isActive()) {
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        } else if (ch.isOpen()) {
+            ch.close();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.pen.netty.internal.select;
+
+import dev.pen.api.Backend;
+import dev.pen.api.BackendState;
+import dev.pen.api.BackendStats;
+import dev.pen.api.Candidate;
+import java.net.SocketAddress;
+
+/**
+ * One occupied server slot: pen's index, the configured backend, the address it resolved to (an
+ * {@code InetSocketAddress}, or a {@code DomainSocketAddress}/{@code UnixDomainSocketAddress} for a path) and its
+ * live figures. Immutable apart from the live part; replaced whole when the configuration changes.
+ */
+public final class BackendSlot implements Candidate {
+    private final int index;
+    private final Backend backend;
+    private final SocketAddress address;
+    private final BackendLive live;
+    private final SelectionClock clock;
+
+    BackendSlot(int index, Backend backend, SocketAddress address, BackendLive live, SelectionClock clock) {
+        this.index = index;
+        this.backend = backend;
+        this.address = address;
+        this.live = live;
+        this.clock = clock;
+    }
+
+    @Override
+    public int index() {
+        return index;
+    }
+
+    @Override
+    public Backend backend() {
+        return backend;
+    }
+
+    public SocketAddress address() {
+        return address;
+    }
+
+    public BackendLive live() {
+        return live;
+    }
+
+    @Override
+    public int activeConnections() {
+        return live.active.get();
+    }
+
+    @Override
+    public boolean available() {
+        return !live.draining && !live.blacklisted(clock.nowNanos);
+    }
+
+    BackendStats stats() {
+        long now = System.nanoTime();
+        BackendState state = live.draining ? BackendState.DRAINING
+                : live.blacklisted(now) ? BackendState.BLACKLISTED : BackendState.UP;
+        return new BackendStats(index, backend, address, live.active.get(), live.total.get(),
+                live.bytesToBackend.sum(), live.bytesFromBackend.sum(), live.lastFailureMillis,
+                state == BackendState.BLACKLISTED ? live.blacklistedUntilMillis : 0, state);
+    }
+
+    @Override
+    public String toString() {
+        return index + " " + backend;
+    }
+}

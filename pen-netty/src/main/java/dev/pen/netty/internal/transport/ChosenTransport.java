@@ -1,0 +1,107 @@
+package dev.pen.netty.internal.transport;
+
+import dev.pen.api.Transport;
+import io.netty.channel.Channel;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The transport the relay runs on: the event loop's I/O handler and the channel classes for TCP, Unix sockets
+ * and UDP. Chosen once: io_uring, else epoll, else NIO; a forced one that is unavailable fails with its cause.
+ * Native classes are only touched inside their own branch, so an NIO-only run never loads them.
+ */
+public record ChosenTransport(Transport kind, Supplier<IoHandlerFactory> ioHandlerFactory,
+        Class<? extends ServerChannel> serverChannel, Class<? extends Channel> socketChannel,
+        Class<? extends ServerChannel> serverDomainChannel, Class<? extends Channel> domainChannel,
+        Class<? extends DatagramChannel> datagramChannel) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChosenTransport.class);
+    private static volatile Transport loggedChoice;
+
+    /** Chooses {@code wanted}, or the best available for {@link Transport#AUTO}; logs an automatic choice once. */
+    public static ChosenTransport choose(Transport wanted) {
+        Transport kind = wanted;
+        if (wanted == Transport.AUTO) {
+            String forced = System.getProperty("pen.transport");
+            if (forced != null && !forced.isBlank()) {
+                kind = parse(forced);
+            }
+        }
+        ChosenTransport chosen;
+        switch (kind) {
+            case IO_URING -> chosen = NativeTransports.ioUring(true);
+            case EPOLL -> chosen = NativeTransports.epoll(true);
+            case NIO -> chosen = nio();
+            default -> {
+                chosen = NativeTransports.ioUring(false);
+                if (chosen == null) {
+                    chosen = NativeTransports.epoll(false);
+                }
+                if (chosen == null) {
+                    chosen = nio();
+                }
+            }
+        }
+        if (loggedChoice != chosen.kind) {
+            loggedChoice = chosen.kind;
+            LOG.info("transport: {}", chosen.kind.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        return chosen;
+    }
+
+    /** Parses a transport name as used by the {@code pen.transport} system property and the launcher. */
+    public static Transport parse(String name) {
+        return switch (name.trim().toLowerCase(java.util.Locale.ROOT).replace('-', '_')) {
+            case "auto" -> Transport.AUTO;
+            case "io_uring", "iouring", "uring" -> Transport.IO_URING;
+            case "epoll" -> Transport.EPOLL;
+            case "nio" -> Transport.NIO;
+            default -> throw new IllegalArgumentException(
+                    "unknown transport '" + name + "' (expected auto, io_uring, epoll or nio)");
+        };
+    }
+
+    static ChosenTransport nio() {
+        return new ChosenTransport(Transport.NIO, io.netty.channel.nio.NioIoHandler::newFactory,
+                io.netty.channel.socket.nio.NioServerSocketChannel.class,
+                io.netty.channel.socket.nio.NioSocketChannel.class,
+                io.netty.channel.socket.nio.NioServerDomainSocketChannel.class,
+                io.netty.channel.socket.nio.NioDomainSocketChannel.class,
+                io.netty.channel.socket.nio.NioDatagramChannel.class);
+    }
+
+    /** Sets SO_REUSEPORT on a listener, so that another process may bind the same port. */
+    public void reusePort(io.netty.bootstrap.AbstractBootstrap<?, ?> bootstrap) {
+        switch (kind) {
+            case IO_URING -> NativeTransports.ioUringReusePort(bootstrap);
+            case EPOLL -> NativeTransports.epollReusePort(bootstrap);
+            default -> bootstrap.option(io.netty.channel.socket.nio.NioChannelOption.of(
+                    java.net.StandardSocketOptions.SO_REUSEPORT), true);
+        }
+    }
+
+    /** The socket address type this transport takes for a Unix socket path. */
+    public SocketAddress unixAddress(String path) {
+        return kind == Transport.NIO ? UnixDomainSocketAddress.of(path) : new DomainSocketAddress(path);
+    }
+
+    /** True when {@code address} is a Unix socket address of either kind. */
+    public static boolean isUnix(SocketAddress address) {
+        return address instanceof DomainSocketAddress || address instanceof UnixDomainSocketAddress;
+    }
+
+    /** The path of a Unix socket address of either kind. */
+    public static String unixPath(SocketAddress address) {
+        if (address instanceof DomainSocketAddress d) {
+            return d.path();
+        }
+        return ((UnixDomainSocketAddress) address).getPath().toString();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.pen.netty.internal.transport;
+
+import dev.pen.api.Transport;
+
+/** The native transports, kept apart so that their classes load only when one is asked for. */
+final class NativeTransports {
+    private NativeTransports() {
+    }
+
+    static ChosenTransport ioUring(boolean required) {
+        if (!io.netty.channel.uring.IoUring.isAvailable()) {
+            if (required) {
+                throw new IllegalStateException("io_uring transport unavailable: "
+                        + io.netty.channel.uring.IoUring.unavailabilityCause(),
+                        io.netty.channel.uring.IoUring.unavailabilityCause());
+            }
+            return null;
+        }
+        return new ChosenTransport(Transport.IO_URING, io.netty.channel.uring.IoUringIoHandler::newFactory,
+                io.netty.channel.uring.IoUringServerSocketChannel.class,
+                io.netty.channel.uring.IoUringSocketChannel.class,
+                io.netty.channel.uring.IoUringServerDomainSocketChannel.class,
+                io.netty.channel.uring.IoUringDomainSocketChannel.class,
+                io.netty.channel.uring.IoUringDatagramChannel.class);
+    }
+
+    static ChosenTransport epoll(boolean required) {
+        if (!io.netty.channel.epoll.Epoll.isAvailable()) {
+            if (required) {
+                throw new IllegalStateException("epoll transport unavailable: "
+                        + io.netty.channel.epoll.Epoll.unavailabilityCause(),
+                        io.netty.channel.epoll.Epoll.unavailabilityCause());
+            }
+            return null;
+        }
+        return new ChosenTransport(Transport.EPOLL, io.netty.channel.epoll.EpollIoHandler::newFactory,
+                io.netty.channel.epoll.EpollServerSocketChannel.class,
+                io.netty.channel.epoll.EpollSocketChannel.class,
+                io.netty.channel.epoll.EpollServerDomainSocketChannel.class,
+                io.netty.channel.epoll.EpollDomainSocketChannel.class,
+                io.netty.channel.epoll.EpollDatagramChannel.class);
+    }
+
+    static void ioUringReusePort(io.netty.bootstrap.AbstractBootstrap<?, ?> b) {
+        b.option(io.netty.channel.uring.IoUringChannelOption.SO_REUSEPORT, true);
+    }
+
+    static void epollReusePort(io.netty.bootstrap.AbstractBootstrap<?, ?> b) {
+        b.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
+    }
+}

@@ -1,0 +1,205 @@
+package dev.pen.netty.internal.udp;
+
+import dev.pen.api.ConnectionLog;
+import dev.pen.netty.internal.relay.RelayContext;
+import dev.pen.netty.internal.select.ServerSelector;
+import dev.pen.netty.internal.transport.ChosenTransport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * UDP mode: one listener socket; the first datagram from a client address and port starts a {@link UdpSession}
+ * (selection, tracking, limits and blacklist through the {@link ServerSelector}, as a TCP connection would), and
+ * later ones from the same address and port go the same way. Sessions end after the idle timeout. The session
+ * table belongs to the listener's event loop; other threads see sessions through a concurrent map by id.
+ */
+public final class UdpRelay {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpRelay.class);
+    /** Room for the largest datagram, so that none is cut short. */
+    private static final int MAX_DATAGRAM = 65_536;
+
+    final ServerSelector selector;
+    final ChosenTransport transport;
+    final ConnectionLog[] logs;
+    final dev.pen.netty.internal.relay.ClientDataLogs dataLogs;
+    final RelayContext counters;
+    private final Map<InetSocketAddress, UdpSession> byClient = new HashMap<>();
+    private final Map<Long, UdpSession> byId = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private volatile Duration idleTimeout;
+    // Set when the listener registers, before it can read; read from other threads by close(id).
+    volatile Channel listener;
+
+    /**
+     * @param counters where the balancer-wide figures (relayed, refused, bytes) are added up
+     * @param idleTimeout how long a session may be silent both ways; zero for never
+     */
+    public UdpRelay(ServerSelector selector, ChosenTransport transport, List<ConnectionLog> logs,
+            RelayContext counters, Duration idleTimeout) {
+        this.selector = selector;
+        this.transport = transport;
+        this.logs = logs.toArray(new ConnectionLog[0]);
+        this.dataLogs = new dev.pen.netty.internal.relay.ClientDataLogs(logs);
+        this.counters = counters;
+        this.idleTimeout = idleTimeout;
+    }
+
+    static RecvByteBufAllocator datagramAllocator() {
+        return new FixedRecvByteBufAllocator(MAX_DATAGRAM);
+    }
+
+    /**
+     * Binds the listener socket on one of {@code group}'s event loops and starts the idle check.
+     *
+     * @throws IllegalStateException when the address cannot be bound, with the cause
+     */
+    public Channel bind(EventLoopGroup group, SocketAddress address, boolean reusePort, String shownAddress) {
+        Bootstrap b = new Bootstrap()
+                .group(group)
+                .channel(transport.datagramChannel())
+                .option(ChannelOption.RECVBUF_ALLOCATOR, datagramAllocator())
+                .handler(new ListenerHandler());
+        if (reusePort) {
+            transport.reusePort(b);
+        }
+        ChannelFuture f = b.bind(address).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+            Throwable cause = f.cause();
+            throw new IllegalStateException("can't bind local address " + shownAddress + " (udp): "
+                    + (cause.getMessage() != null ? cause.getMessage() : cause.toString()), cause);
+        }
+        scheduleSweep();
+        return f.channel();
+    }
+
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /** Sets the idle timeout; open sessions are judged by it from the next check, within a second. */
+    public void setIdleTimeout(Duration timeout) {
+        idleTimeout = timeout;
+    }
+
+    /** The sessions open now, by id. */
+    public Map<Long, UdpSession> sessions() {
+        return byId;
+    }
+
+    /** Sessions open now. */
+    public int open() {
+        return byId.size();
+    }
+
+    /** Ends session {@code id}; false when no such session is open. */
+    public boolean close(long id) {
+        UdpSession s = byId.get(id);
+        if (s == null) {
+            return false;
+        }
+        listener.eventLoop().execute(s::close);
+        return true;
+    }
+
+    void removed(UdpSession s) {
+        byClient.remove(s.client(), s);
+        byId.remove(s.id());
+    }
+
+    private void scheduleSweep() {
+        long idle = idleTimeout.toNanos();
+        long period = idle == 0 ? TimeUnit.SECONDS.toNanos(1)
+                : Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), idle / 4));
+        listener.eventLoop().schedule(this::sweep, period, TimeUnit.NANOSECONDS);
+    }
+
+    private void sweep() {
+        if (!listener.isOpen()) {
+            return;
+        }
+        long idle = idleTimeout.toNanos();
+        if (idle > 0 && !byClient.isEmpty()) {
+            long now = System.nanoTime();
+            List<UdpSession> ended = new ArrayList<>();
+            for (UdpSession s : byClient.values()) {
+                if (now - s.lastActivityNanos >= idle) {
+                    ended.add(s);
+                }
+            }
+            for (UdpSession s : ended) {
+                LOG.debug("session {} idle, ending it", s.id());
+                s.close();
+            }
+        }
+        scheduleSweep();
+    }
+
+    /** Reads client datagrams and hands each to its session, starting one for a new client address and port. */
+    private final class ListenerHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            listener = ctx.channel();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof DatagramPacket packet)) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            InetSocketAddress sender = packet.sender();
+            ByteBuf data = packet.content();
+            UdpSession session = byClient.get(sender);
+            if (session == null) {
+                if (byId.size() >= selector.limits().maxConnections()) {
+                    LOG.debug("session table full ({} sessions), dropping a datagram from {}", byId.size(), sender);
+                    data.release();
+                    return;
+                }
+                session = new UdpSession(UdpRelay.this, ids.incrementAndGet(), sender);
+                byClient.put(sender, session);
+                byId.put(session.id(), session);
+                if (!session.start()) {
+                    data.release();
+                    return;
+                }
+            }
+            session.fromClient(data);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            // A UDP socket reports errors of earlier sends (an unreachable client, say); the listener carries on.
+            LOG.debug("udp listener: {}", cause.toString());
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            for (UdpSession s : new ArrayList<>(byClient.values())) {
+                s.close();
+            }
+        }
+    }
+}

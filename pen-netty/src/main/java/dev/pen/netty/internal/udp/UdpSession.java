@@ -1,0 +1,229 @@
+package dev.pen.netty.internal.udp;
+
+import dev.pen.api.ConnectionLog;
+import dev.pen.netty.internal.select.BackendSlot;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One UDP session: the datagrams of one client address and port, relayed over one connected upstream socket to
+ * the backend chosen for the session's first datagram, and the replies sent back from the listener. Counts as one
+ * connection for selection and limits. Everything but the figures runs on the listener's event loop.
+ */
+public final class UdpSession extends dev.pen.netty.internal.relay.ConnectionFigures {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpSession.class);
+    /** Datagrams held while the upstream socket is being set up; later ones are dropped, as a full socket would. */
+    private static final int MAX_EARLY = 64;
+
+    private final UdpRelay relay;
+    private final InetSocketAddress client;
+    private Channel upstream;
+    private BackendSlot counted;
+    private ArrayDeque<ByteBuf> early = new ArrayDeque<>(2);
+    private boolean closed;
+    long lastActivityNanos = acceptedAtNanos;
+
+    UdpSession(UdpRelay relay, long id, InetSocketAddress client) {
+        super(id);
+        this.relay = relay;
+        this.client = client;
+    }
+
+    // ---- ConnectionInfo ---------------------------------------------------------------------------------------
+
+    @Override
+    public SocketAddress clientAddress() {
+        return client;
+    }
+
+    // ---- life -------------------------------------------------------------------------------------------------
+
+    /** Chooses a backend and opens the upstream socket; false when no backend takes the client. */
+    boolean start() {
+        for (ConnectionLog log : relay.logs) {
+            log.accepted(this);
+        }
+        BackendSlot slot = relay.selector.select(route, client.getAddress(), client.getPort());
+        if (slot == null) {
+            refuse("no server available");
+            close();
+            return false;
+        }
+        connect(slot);
+        return true;
+    }
+
+    private void connect(BackendSlot slot) {
+        for (ConnectionLog log : relay.logs) {
+            log.backendChosen(this, slot.index());
+        }
+        ChannelFuture f = new Bootstrap()
+                .group(relay.listener.eventLoop())
+                .channel(relay.transport.datagramChannel())
+                .option(io.netty.channel.ChannelOption.RECVBUF_ALLOCATOR, UdpRelay.datagramAllocator())
+                .handler(new UpstreamHandler())
+                .connect(slot.address());
+        upstream = f.channel();
+        f.addListener((ChannelFutureListener) this::connectDone);
+    }
+
+    private void connectDone(ChannelFuture f) {
+        if (closed) {
+            f.channel().close();
+            return;
+        }
+        if (!f.isSuccess()) {
+            BackendSlot slot = route.slot();
+            relay.selector.failed(route);
+            for (ConnectionLog log : relay.logs) {
+                log.connectFailed(this, slot.index(), f.cause());
+            }
+            BackendSlot next = relay.selector.failover(route);
+            if (next == null) {
+                relay.counters.failed.increment();
+                refuse("every server failed");
+                close();
+            } else {
+                connect(next);
+            }
+            return;
+        }
+        relay.selector.connected(route);
+        counted = route.slot();
+        relay.counters.relayed.increment();
+        for (ConnectionLog log : relay.logs) {
+            log.connected(this);
+        }
+        for (ByteBuf data; (data = early.poll()) != null; ) {
+            send(data);
+        }
+        early = null;
+        upstream.flush();
+    }
+
+    private void refuse(String reason) {
+        relay.counters.refused.increment();
+        for (ConnectionLog log : relay.logs) {
+            log.refused(this, reason);
+        }
+    }
+
+    /** A datagram from the client; this session owns {@code data} from now on. */
+    void fromClient(ByteBuf data) {
+        lastActivityNanos = System.nanoTime();
+        if (data.isReadable() && relay.dataLogs.any()) {
+            relay.dataLogs.deliver(this, data);
+        }
+        if (counted == null) {
+            if (early != null && early.size() < MAX_EARLY) {
+                early.add(data);
+            } else {
+                data.release();
+            }
+            return;
+        }
+        send(data);
+        upstream.flush();
+    }
+
+    private void send(ByteBuf data) {
+        if (!upstream.isActive() || !upstream.isWritable()) {
+            data.release(); // a datagram the socket cannot take now is lost, as the network may lose it
+            return;
+        }
+        int n = data.readableBytes();
+        bytesFromClient += n;
+        relay.counters.bytesIn.add(n);
+        route.addBytesFromClient(n);
+        counted.live().addBytesToBackend(n);
+        upstream.write(data, upstream.voidPromise());
+    }
+
+    private void fromBackend(ByteBuf data) {
+        lastActivityNanos = System.nanoTime();
+        Channel listener = relay.listener;
+        if (!listener.isActive() || !listener.isWritable()) {
+            data.release();
+            return;
+        }
+        int n = data.readableBytes();
+        bytesToClient += n;
+        relay.counters.bytesOut.add(n);
+        route.addBytesToClient(n);
+        counted.live().addBytesFromBackend(n);
+        listener.writeAndFlush(new DatagramPacket(data, client), listener.voidPromise());
+    }
+
+    /** Ends the session: closes the upstream socket, frees its slot and tells the listeners. Idempotent. */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        markClosed();
+        if (upstream != null) {
+            upstream.close();
+        }
+        if (early != null) {
+            early.forEach(ByteBuf::release);
+            early = null;
+        }
+        if (counted != null) {
+            counted.live().connectionClosed();
+        }
+        relay.removed(this);
+        for (ConnectionLog log : relay.logs) {
+            log.closed(this);
+        }
+    }
+
+    InetSocketAddress client() {
+        return client;
+    }
+
+    /** Reads replies from the backend; it runs on the same event loop as the listener. */
+    private final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf data = msg instanceof DatagramPacket p ? p.content() : msg instanceof ByteBuf b ? b : null;
+            if (data == null || closed || counted == null) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            fromBackend(data);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof PortUnreachableException && counted != null && !closed) {
+                // Nothing listens on the backend's port: blacklist it as a failed connect would, and let the
+                // client's next datagram start a session elsewhere.
+                LOG.debug("session {}: server {} unreachable", id, counted.index());
+                relay.selector.failed(route);
+                close();
+                return;
+            }
+            LOG.debug("session {}: {}", id, cause.toString());
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (ctx.channel() == upstream) {
+                close();
+            }
+        }
+    }
+}
