@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.function.UnaryOperator;
 
 /**
  * A running balancer. Obtain one with {@link #start(BalancerConfig)}, which finds the implementation on the class
@@ -33,14 +34,70 @@ public interface Balancer extends AutoCloseable {
     /** The address the listener is bound to (with the real port when the config asked for port 0). */
     SocketAddress localAddress();
 
+    // ---- configuration --------------------------------------------------------------------------------------
+
+    /** The configuration in force now: everything the balancer does follows from it. */
+    BalancerConfig config();
+
+    /**
+     * Applies a whole new configuration, as if the balancer had been started with it, without a restart:
+     * backends matched by index keep their figures and open connections when their address is unchanged; open
+     * connections to a removed or replaced backend carry on until they end; a new listen address is bound before
+     * the old one is closed (where the two overlap, the old one is closed first and bound again if the new one
+     * cannot be); a changed TLS certificate, mode or limit applies to connections accepted from then on.
+     *
+     * <p>A configuration that cannot be applied (a host that does not resolve, a TLS file that cannot be read,
+     * a listen address that cannot be bound, a change of transport, event loops, UDP or connection logs, which
+     * need a new balancer) is refused whole and the running one stays as it was. Updates are applied one at a
+     * time.
+     *
+     * @return the configuration now in force
+     * @throws IllegalArgumentException for a setting that cannot be applied, naming it and what was expected
+     * @throws IllegalStateException when the new listen address cannot be bound, naming it and the cause
+     */
+    BalancerConfig update(BalancerConfig next);
+
+    /**
+     * Applies {@code change} to the configuration in force and the result as {@link #update(BalancerConfig)}
+     * does, atomically: no other update comes between reading the configuration and applying the result.
+     */
+    BalancerConfig update(UnaryOperator<BalancerConfig> change);
+
+    /**
+     * Puts {@code backend} in the first empty slot, or a new one at the end, and returns its index.
+     *
+     * @throws IllegalArgumentException when its host cannot be resolved
+     */
+    default int addBackend(Backend backend) {
+        int[] index = new int[1];
+        update(c -> {
+            index[0] = c.firstFreeSlot();
+            return c.toBuilder().backend(index[0], backend).build();
+        });
+        return index[0];
+    }
+
+    /**
+     * Puts {@code backend} in slot {@code index}, extending the table with empty slots if needed (pen's
+     * {@code server N address ...}). Connections already open to the old backend carry on; its figures are kept
+     * when its address is unchanged.
+     */
+    default void setBackend(int index, Backend backend) {
+        update(c -> c.toBuilder().backend(index, java.util.Objects.requireNonNull(backend, "backend")).build());
+    }
+
+    /** Empties slot {@code index}; open connections to it carry on until they end. */
+    default void removeBackend(int index) {
+        update(c -> c.toBuilder().backend(index, null).build());
+    }
+
+    // ---- live actions and figures ---------------------------------------------------------------------------
+
     /** The occupied backend slots in index order. */
     List<BackendStats> backends();
 
     /** Backend slot {@code index}, or empty when that slot is empty or beyond the table. */
     Optional<BackendStats> backend(int index);
-
-    /** The number of backend slots, empty ones included (pen's server count). */
-    int backendSlots();
 
     /** Statistics of the emergency server, when one is configured. */
     Optional<BackendStats> emergency();
@@ -49,49 +106,15 @@ public interface Balancer extends AutoCloseable {
     Optional<BackendStats> abuse();
 
     /**
-     * Puts {@code backend} in the first empty slot, or a new one at the end, and returns its index.
+     * Drains backend {@code index} ({@code on}) or ends its draining: while draining it takes no new clients,
+     * returning ones included, and its tracked clients choose again; open connections carry on.
      *
-     * @throws IllegalArgumentException when its host cannot be resolved
+     * @throws IllegalArgumentException when the slot is empty
      */
-    int addBackend(Backend backend);
-
-    /**
-     * Puts {@code backend} in slot {@code index}, extending the table with empty slots if needed (pen's
-     * {@code server N address ...}). Connections already open to the old backend carry on; its figures are kept
-     * when only limits, weight, priority or ACL change.
-     */
-    void setBackend(int index, Backend backend);
-
-    /** Empties slot {@code index}; open connections to it carry on until they end. */
-    void removeBackend(int index);
-
-    /** Stops sending new clients (returning ones included) to backend {@code index}; open connections carry on. */
-    void drainBackend(int index);
+    void drainBackend(int index, boolean on);
 
     /** Blacklists backend {@code index} for {@code duration} from now; {@link Duration#ZERO} lifts it. */
     void blacklistBackend(int index, Duration duration);
-
-    Modes modes();
-
-    void setModes(Modes modes);
-
-    Limits limits();
-
-    void setLimits(Limits limits);
-
-    Strategy strategy();
-
-    /** Replaces the strategy; the new picker starts from its initial state. */
-    void setStrategy(Strategy strategy);
-
-    /** Access list {@code number} (0 to 9). */
-    AccessList accessList(int number);
-
-    void setAccessList(int number, AccessList list);
-
-    int clientAcl();
-
-    void setClientAcl(int number);
 
     /** The tracked clients, in table order (pen's {@code recent} and status page). */
     List<ClientStats> clients();
@@ -106,63 +129,14 @@ public interface Balancer extends AutoCloseable {
     int activeConnections();
 
     /**
-     * Whether http mode (pen's -H) applies to connections accepted from now on. Always false in UDP mode.
-     * Thread-safe.
-     */
-    default boolean httpMode() {
-        return false;
-    }
-
-    /**
-     * Turns http mode on or off (pen's {@code http} / {@code no http}). The change applies to client connections
-     * accepted after the call; open connections keep the mode they started with, so a connection is never
-     * rewritten from the middle of a request. No effect in UDP mode. Thread-safe, returns at once.
-     *
-     * @throws UnsupportedOperationException when this balancer has no http mode
-     */
-    default void setHttpMode(boolean on) {
-        throw new UnsupportedOperationException("http mode is not supported by " + getClass().getSimpleName());
-    }
-
-    /** The TLS settings in use, or empty when the listener speaks plain TCP or UDP. Thread-safe. */
-    default Optional<TlsSettings> tls() {
-        return Optional.empty();
-    }
-
-    /**
-     * Reads the certificate, key and CA files of {@link #tls()} again (on pen's HUP), so that a renewed
-     * certificate needs no restart. Client connections accepted after the call use the new files; open ones
-     * carry on with the old. When a file is missing or bad, the old certificate stays in use and nothing changes.
-     * Does nothing without TLS. Thread-safe; reads files on the calling thread, never on an event loop.
+     * Reads the certificate, key and CA files of the configuration's TLS settings again (on pen's HUP), so that a
+     * renewed certificate needs no restart. Client connections accepted after the call use the new files; open
+     * ones carry on with the old. When a file is missing or bad, the old certificate stays in use and nothing
+     * changes. Does nothing without TLS. Thread-safe; reads files on the calling thread, never on an event loop.
      *
      * @throws IllegalArgumentException when a file cannot be read or does not hold what it should, naming it
      */
-    default void reloadTls() {
-    }
-
-    /** Whether this balancer relays UDP datagrams (pen's -U). Thread-safe. */
-    default boolean udp() {
-        return false;
-    }
-
-    /**
-     * The UDP session idle timeout now; {@link Duration#ZERO} means sessions never end. Thread-safe.
-     */
-    default Duration udpIdleTimeout() {
-        return BalancerConfig.DEFAULT_UDP_IDLE_TIMEOUT;
-    }
-
-    /**
-     * Sets the UDP session idle timeout (see {@link BalancerConfig#udpIdleTimeout()}). Open sessions are judged
-     * by the new value from the next check on, which comes within a second or a quarter of the timeout. Kept but
-     * without effect in TCP mode. Thread-safe, returns at once.
-     *
-     * @throws IllegalArgumentException when negative
-     * @throws UnsupportedOperationException when this balancer has no UDP mode
-     */
-    default void setUdpIdleTimeout(Duration timeout) {
-        throw new UnsupportedOperationException("UDP is not supported by " + getClass().getSimpleName());
-    }
+    void reloadTls();
 
     /**
      * Stops accepting, then closes every connection once what was already relayed has been written (waiting up

@@ -3,18 +3,26 @@ package dev.pen.api;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything needed to start a {@link Balancer}: where to listen, the backends in index order, the strategy and
  * mode flags, limits, optional emergency and abuse servers, pen's ten access lists and which one guards clients,
  * connection log listeners, the transport, and the protocol modes: http ({@code -H}), TLS termination
- * ({@code -E ...}) and UDP ({@code -U}). Immutable; build one with {@link #builder()}.
+ * ({@code -E ...}) and UDP ({@code -U}). Immutable; build one with {@link #builder()}, change a copy with
+ * {@link #toBuilder()}, and apply it to a running balancer with {@link Balancer#update(BalancerConfig)}.
+ *
+ * <p>Backends keep their index (pen's {@code server N}): an empty slot, left by a removed server, stays in
+ * {@link #backends()} as {@code null}, so that no other server's index moves.
  */
 public final class BalancerConfig {
     /** pen's UDP sessions never end; ours end after this long without traffic unless told otherwise. */
     public static final Duration DEFAULT_UDP_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /** The highest server index a config may hold. */
+    public static final int MAX_SLOTS = 1 << 20;
 
     private final Address listen;
     private final List<Backend> backends;
@@ -38,7 +46,7 @@ public final class BalancerConfig {
 
     private BalancerConfig(Builder b, Address listen, List<Backend> backends, Backend emergency, Backend abuse) {
         this.listen = listen;
-        this.backends = List.copyOf(backends);
+        this.backends = Collections.unmodifiableList(new ArrayList<>(backends));
         this.strategy = b.strategy;
         this.modes = b.modes;
         this.limits = b.limits;
@@ -62,13 +70,58 @@ public final class BalancerConfig {
         return new Builder();
     }
 
+    /** A builder holding every setting of this config, to make a changed copy. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.listen = listen;
+        b.backends.addAll(backends);
+        b.strategy = strategy;
+        b.modes = modes;
+        b.limits = limits;
+        b.emergency = emergency;
+        b.abuse = abuse;
+        for (int i = 0; i < AccessList.LISTS; i++) {
+            b.accessLists[i] = accessLists.get(i);
+        }
+        b.clientAcl = clientAcl;
+        b.connectionLogs.addAll(connectionLogs);
+        b.transport = transport;
+        b.eventLoops = eventLoops;
+        b.backlog = backlog;
+        b.reusePort = reusePort;
+        b.tcpNoDelay = tcpNoDelay;
+        b.http = http;
+        b.tls = tls;
+        b.udp = udp;
+        b.udpIdleTimeout = udpIdleTimeout;
+        return b;
+    }
+
     public Address listen() {
         return listen;
     }
 
-    /** Backends by pen index; the list may be empty (backends can be added later). */
+    /**
+     * Backends by pen index, {@code null} for an empty slot; the list may be empty (backends can be added later).
+     */
     public List<Backend> backends() {
         return backends;
+    }
+
+    /** The backend in slot {@code index}, or empty when that slot is empty or beyond the table. */
+    public Optional<Backend> backend(int index) {
+        return index >= 0 && index < backends.size() ? Optional.ofNullable(backends.get(index)) : Optional.empty();
+    }
+
+    /** The number of backend slots, empty ones included (pen's server count). */
+    public int backendSlots() {
+        return backends.size();
+    }
+
+    /** The first empty slot, or the slot after the last: where {@link Balancer#addBackend} puts a backend. */
+    public int firstFreeSlot() {
+        int i = backends.indexOf(null);
+        return i >= 0 ? i : backends.size();
     }
 
     public Strategy strategy() {
@@ -160,6 +213,22 @@ public final class BalancerConfig {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof BalancerConfig c && listen.equals(c.listen) && backends.equals(c.backends)
+                && strategy.equals(c.strategy) && modes.equals(c.modes) && limits.equals(c.limits)
+                && Objects.equals(emergency, c.emergency) && Objects.equals(abuse, c.abuse)
+                && accessLists.equals(c.accessLists) && clientAcl == c.clientAcl
+                && connectionLogs.equals(c.connectionLogs) && transport == c.transport && eventLoops == c.eventLoops
+                && backlog == c.backlog && reusePort == c.reusePort && tcpNoDelay == c.tcpNoDelay && http == c.http
+                && Objects.equals(tls, c.tls) && udp == c.udp && udpIdleTimeout.equals(c.udpIdleTimeout);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(listen, backends, modes, limits, clientAcl, http, udp);
+    }
+
+    @Override
     public String toString() {
         return "BalancerConfig{listen=" + listen + ", backends=" + backends + ", modes=" + modes + ", limits="
                 + limits + (http ? ", http" : "") + (tls != null ? ", " + tls : "") + (udp ? ", udp" : "") + "}";
@@ -216,8 +285,31 @@ public final class BalancerConfig {
             return this;
         }
 
+        /** Adds each of {@code list} after the slots already given. */
         public Builder backends(List<Backend> list) {
             list.forEach(this::backend);
+            return this;
+        }
+
+        /**
+         * Puts {@code backend} in slot {@code index} (pen's {@code server N address ...}), adding empty slots
+         * before it when the table is shorter; {@code null} empties the slot. No other slot's index changes.
+         */
+        public Builder backend(int index, Backend backend) {
+            if (index < 0 || index > MAX_SLOTS) {
+                throw new IllegalArgumentException(
+                        "unexpected server index: " + index + " (expected 0.." + MAX_SLOTS + ")");
+            }
+            while (backends.size() <= index) {
+                backends.add(null);
+            }
+            backends.set(index, backend);
+            return this;
+        }
+
+        /** Empties every slot. */
+        public Builder clearBackends() {
+            backends.clear();
             return this;
         }
 
@@ -357,7 +449,7 @@ public final class BalancerConfig {
             int defaultPort = l.isUnix() ? 0 : l.port();
             List<Backend> parsed = new ArrayList<>(backends.size());
             for (Object b : backends) {
-                parsed.add(toBackend(b, defaultPort));
+                parsed.add(b == null ? null : toBackend(b, defaultPort));
             }
             return new BalancerConfig(this, l, parsed, toBackend(emergency, defaultPort), toBackend(abuse, defaultPort));
         }

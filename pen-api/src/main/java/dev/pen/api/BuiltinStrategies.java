@@ -91,16 +91,19 @@ final class BuiltinStrategies {
         }
     }
 
+    /**
+     * The hash modulo every slot, empty ones included, as pen takes it: a client whose slot is empty fails over
+     * from there, and removing a server moves no other server's clients.
+     */
     static Pick hashPick(PickContext context) {
-        List<Candidate> c = context.candidates();
-        if (c.isEmpty()) {
+        if (context.candidates().isEmpty()) {
             return NO_SERVERS;
         }
         long h = addressHash(context.clientAddress());
         if (context.modes().roundRobin()) {
             h = mix(h ^ context.clientPort());
         }
-        return Pick.of(c.get((int) Long.remainderUnsigned(h, c.size())).index());
+        return Pick.of((int) Long.remainderUnsigned(h, context.slots()));
     }
 
     static Pick weightPick(PickContext context) {

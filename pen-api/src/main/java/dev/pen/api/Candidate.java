@@ -1,6 +1,9 @@
 package dev.pen.api;
 
-/** A backend as a {@link Picker} sees it: its index and configuration, with live figures read on demand. */
+/**
+ * A backend as a {@link Picker} sees it: its index and configuration, which never change for one candidate,
+ * and live figures read when asked, so a candidate kept from an earlier pick still answers for now.
+ */
 public interface Candidate {
 
     /** pen's server index. */
@@ -11,6 +14,6 @@ public interface Candidate {
     /** Connections to this backend now. */
     int activeConnections();
 
-    /** False while blacklisted or draining: built-in strategies skip it where pen does. */
+    /** False while blacklisted or draining, as of this call: built-in strategies skip it where pen does. */
     boolean available();
 }

@@ -14,12 +14,8 @@ class BuiltinStrategiesTest {
             implements Candidate {
     }
 
-    private record Context(InetAddress clientAddress, int clientPort, List<Candidate> candidates, Modes modes)
-            implements PickContext {
-    }
-
-    private static Context context(Modes modes, Candidate... c) throws Exception {
-        return new Context(InetAddress.getByName("10.0.0.7"), 40000, List.of(c), modes);
+    private static PickContext context(Modes modes, Candidate... c) throws Exception {
+        return new PickContext(InetAddress.getByName("10.0.0.7"), 40000, List.of(c), c.length, List.of(), modes, 0);
     }
 
     private static Candidate candidate(int index, String spec, int active, boolean available) {
@@ -28,7 +24,7 @@ class BuiltinStrategiesTest {
 
     @Test
     void roundRobinStartsAtOneAndSkipsUnavailable() throws Exception {
-        Context ctx = context(Modes.DEFAULT, candidate(0, "a", 0, true), candidate(1, "b", 0, true),
+        PickContext ctx = context(Modes.DEFAULT, candidate(0, "a", 0, true), candidate(1, "b", 0, true),
                 candidate(2, "c", 0, false));
         Picker p = Strategy.roundRobin().newPicker();
         List<Integer> picks = new ArrayList<>();
@@ -40,21 +36,21 @@ class BuiltinStrategiesTest {
 
     @Test
     void weightPrefersTheLeastLoadedPerWeightAndSkipsWeightZero() throws Exception {
-        Context ctx = context(Modes.DEFAULT.withWeight(true), candidate(0, "a:80:0:0:1", 1, true),
+        PickContext ctx = context(Modes.DEFAULT.withWeight(true), candidate(0, "a:80:0:0:1", 1, true),
                 candidate(1, "b:80:0:0:3", 2, true), candidate(2, "c:80:0:0:0", 0, true));
         assertThat(Strategy.weight().newPicker().pick(ctx).index()).isEqualTo(1);
     }
 
     @Test
     void priorityTakesTheLowestAvailableValue() throws Exception {
-        Context ctx = context(Modes.DEFAULT, candidate(0, "a:80:0:0:0:5", 0, true),
+        PickContext ctx = context(Modes.DEFAULT, candidate(0, "a:80:0:0:0:5", 0, true),
                 candidate(1, "b:80:0:0:0:2", 0, false), candidate(2, "c:80:0:0:0:3", 0, true));
         assertThat(Strategy.priority().newPicker().pick(ctx).index()).isEqualTo(2);
     }
 
     @Test
     void hashIsTheSameForTheSameClientAndIgnoresAvailability() throws Exception {
-        Context ctx = context(Modes.DEFAULT.withHash(true), candidate(0, "a", 0, false), candidate(1, "b", 0, false),
+        PickContext ctx = context(Modes.DEFAULT.withHash(true), candidate(0, "a", 0, false), candidate(1, "b", 0, false),
                 candidate(2, "c", 0, false));
         Pick first = Strategy.hash().newPicker().pick(ctx);
         assertThat(first.chosen()).isTrue();
@@ -73,5 +69,38 @@ class BuiltinStrategiesTest {
     @Test
     void noCandidatesMeansNone() throws Exception {
         assertThat(Strategy.roundRobin().newPicker().pick(context(Modes.DEFAULT)).chosen()).isFalse();
+    }
+
+    @Test
+    void hashIsTakenModuloEverySlotSoAnEmptySlotKeepsItsClients() throws Exception {
+        Candidate a = candidate(0, "a", 0, true);
+        Candidate c = candidate(2, "c", 0, true);
+        InetAddress client = InetAddress.getByName("10.0.0.7");
+        Modes hash = Modes.DEFAULT.withHash(true);
+        int withAll = Strategy.hash().newPicker().pick(new PickContext(client, 1, List.of(a, candidate(1, "b", 0, true), c),
+                3, List.of(), hash, 0)).index();
+        int withGap = Strategy.hash().newPicker().pick(new PickContext(client, 1, List.of(a, c), 3, List.of(), hash, 0))
+                .index();
+        assertThat(withGap).isEqualTo(withAll);
+    }
+
+    @Test
+    void failoverFollowsPensOrderUpToTheFirstServerTried() throws Exception {
+        Picker p = Strategy.roundRobin().newPicker();
+        PickContext ctx = new PickContext(null, 0, List.of(candidate(0, "a", 0, true), candidate(1, "b", 0, true),
+                candidate(2, "c", 0, true)), 3, List.of(1), Modes.DEFAULT, 0);
+        List<Integer> order = new ArrayList<>();
+        for (int next = p.next(ctx); next >= 0; next = p.next(ctx)) {
+            order.add(next);
+            ctx = ctx.withTried(next);
+        }
+        assertThat(order).containsExactly(2, 0);
+    }
+
+    @Test
+    void failoverAfterNoPickGoesStraightToTheEmergencyServer() throws Exception {
+        PickContext ctx = new PickContext(null, 0, List.of(candidate(0, "a", 0, true), candidate(1, "b", 0, true)), 2,
+                List.of(), Modes.DEFAULT, 0);
+        assertThat(Strategy.roundRobin().newPicker().next(ctx)).isEqualTo(Strategy.NO_BACKEND);
     }
 }
