@@ -1,8 +1,7 @@
 package dev.pen.logtools.penlogd;
 
-import dev.pen.logtools.cli.Getopt;
-
-import io.netty.util.NetUtil;
+import dev.pen.api.HostPort;
+import dev.pen.api.cli.Getopt;
 
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -138,7 +137,7 @@ public final class Penlogd implements AutoCloseable {
 
     private void storePen(String datagram) {
         String[] fields = splitPenEntry(datagram);
-        InetAddress server = fields == null ? null : literal(fields[1]);
+        InetAddress server = fields == null ? null : HostPort.ipLiteral(fields[1]).orElse(null);
         if (server == null) {
             debug("discarding bogus pen line " + datagram);
             return;
@@ -248,18 +247,6 @@ public final class Penlogd implements AutoCloseable {
     private void debug(String message) {
         if (debugOut != null) {
             debugOut.println(LocalDateTime.now().format(DEBUG_TIME) + ": " + message);
-        }
-    }
-
-    private static InetAddress literal(String text) {
-        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(text);
-        if (bytes == null) {
-            return null;
-        }
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException e) {
-            return null;
         }
     }
 
@@ -439,12 +426,11 @@ public final class Penlogd implements AutoCloseable {
 
     /** {@code port} (every IPv4 address, as pen) or {@code address:port}. */
     static InetSocketAddress listen(String text) {
-        int colon = text.lastIndexOf(':');
-        String host = colon < 0 ? "0.0.0.0" : text.substring(0, colon);
-        String portText = text.substring(colon + 1);
+        HostPort split = HostPort.parse(text);
+        String host = split.host() == null ? "0.0.0.0" : split.host();
         int port;
         try {
-            port = Integer.parseInt(portText);
+            port = Integer.parseInt(split.port());
         } catch (NumberFormatException e) {
             port = 0;
         }
