@@ -6,9 +6,9 @@ import java.util.Objects;
  * Where to listen or connect: a host (name or literal, {@code null} meaning every local address) and a port, or
  * the path of a Unix domain socket. Values are unresolved; the balancer resolves host names when it starts.
  *
- * <p>The text forms are pen's: {@code [host:]port} for a listener, where the last colon splits host from port
- * (so {@code ::1:8080} is IPv6) and brackets are also accepted ({@code [::1]:8080}); any string with a {@code /}
- * is a Unix socket path. Ports may be service names from {@code /etc/services}; a listen port of 0 means a free
+ * <p>The text forms are pen's, split by {@link HostPort}: {@code [host:]port} for a listener, where the last colon
+ * splits host from port (so {@code ::1:8080} is IPv6) and brackets are also accepted ({@code [::1]:8080}); any
+ * string with a {@code /} is a Unix socket path. Ports may be service names from {@code /etc/services}; a listen port of 0 means a free
  * port chosen by the system.
  */
 public record Address(String host, int port, String path) {
@@ -76,9 +76,6 @@ public record Address(String host, int port, String path) {
         if (path != null) {
             return path;
         }
-        if (host == null) {
-            return Integer.toString(port);
-        }
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return new HostPort(host, Integer.toString(port)).toString();
     }
 }
