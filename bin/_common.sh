@@ -114,7 +114,9 @@ pen_background() {
     local owner=$1 start pid
     shift
     start=$(mktemp -d "${TMPDIR:-/tmp}/pen-start.XXXXXX") || return 1
-    trap 'rm -rf "$start"' EXIT
+    # The trap runs when the script exits, after this function's locals are gone: it gets the name now.
+    # shellcheck disable=SC2064
+    trap "rm -rf '$start'" EXIT
     [ -n "$owner" ] && chown "$owner" "$start"
     PEN_READY_FILE="$start/ready" setsid "$@" </dev/null >"$start/out" 2>"$start/err" &
     pid=$!
