@@ -1,0 +1,64 @@
+package dev.pen.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The configuration as one value: copies, changed copies and server slots. */
+class BalancerConfigTest {
+
+    private static BalancerConfig full() {
+        return BalancerConfig.builder().listen("127.0.0.1:8080").backend("a:81").backend("b:82:10:20:3:4")
+                .emergency("e:90").abuse("x:91").modes(Modes.DEFAULT.withHash(true).withStubborn(true))
+                .limits(Limits.DEFAULT.withClientTableSize(16)).strategy(Strategy.weight())
+                .accessList(2, AccessList.empty().with(AccessList.Entry.parse("deny", "10.0.0.1", null)))
+                .clientAcl(2).transport(Transport.NIO).eventLoops(2).backlog(64).reusePort(true).tcpNoDelay(false)
+                .http(true).tls(TlsSettings.of(Path.of("cert.pem"))).udpIdleTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    @Test
+    void aCopyEqualsTheOriginalInEverySetting() {
+        BalancerConfig config = full();
+        assertThat(config.toBuilder().build()).isEqualTo(config).hasSameHashCodeAs(config);
+        assertThat(config.toBuilder().backlog(65).build()).isNotEqualTo(config);
+    }
+
+    @Test
+    void aChangedCopyLeavesTheOriginalAsItWas() {
+        BalancerConfig config = full();
+        BalancerConfig changed = config.toBuilder().modes(Modes.DEFAULT).backend("c:83").build();
+        assertThat(config.modes().hash()).isTrue();
+        assertThat(config.backendSlots()).isEqualTo(2);
+        assertThat(changed.backendSlots()).isEqualTo(3);
+        assertThat(changed.backend(2).orElseThrow().address().port()).isEqualTo(83);
+    }
+
+    @Test
+    void emptyingASlotKeepsEveryOtherIndexAndAddingFillsTheGap() {
+        BalancerConfig config = full().toBuilder().backend("c:83").backend(0, null).build();
+        assertThat(config.backends()).hasSize(3);
+        assertThat(config.backend(0)).isEmpty();
+        assertThat(config.backend(2).orElseThrow().address().host()).isEqualTo("c");
+        assertThat(config.firstFreeSlot()).isZero();
+        BalancerConfig filled = config.toBuilder().backend(config.firstFreeSlot(), Backend.of("d", 84)).build();
+        assertThat(filled.backend(0).orElseThrow().address().host()).isEqualTo("d");
+        assertThat(filled.firstFreeSlot()).isEqualTo(3);
+    }
+
+    @Test
+    void aSlotBeyondTheTableAddsEmptySlotsBeforeIt() {
+        BalancerConfig config = BalancerConfig.builder().listen("80").backend(3, Backend.of("a", 81)).build();
+        assertThat(config.backendSlots()).isEqualTo(4);
+        assertThat(config.backends()).containsExactly(null, null, null, Backend.of("a", 81));
+    }
+
+    @Test
+    void aSlotIndexOutOfRangeIsNamed() {
+        assertThatThrownBy(() -> BalancerConfig.builder().backend(-1, Backend.of("a", 81)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unexpected server index: -1 (expected 0.." + BalancerConfig.MAX_SLOTS + ")");
+    }
+}
