@@ -467,4 +467,10 @@ class InterpreterTest {
         assertThat(pen.execute("no frobnicate")).isEmpty();
         assertThat(pen.execute("no")).isEmpty();
     }
+
+    @Test
+    void everyCommandButANegativeFormHasAHelpLine() {
+        assertThat(pen.commands()).filteredOn(c -> !c.name().startsWith("no "))
+                .allSatisfy(c -> assertThat(c.help()).as(c.name()).isNotBlank());
+    }
 }
