@@ -114,6 +114,10 @@ final class BalancerHost implements ControlHost {
         return b != null ? b.config() : building;
     }
 
+    /**
+     * Commands run one at a time and nothing else in the launcher updates the balancer, so the configuration a
+     * command started from is still the one in force when its result is applied.
+     */
     @Override
     public void update(BalancerConfig next) {
         Balancer b = running;
