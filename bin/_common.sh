@@ -3,6 +3,8 @@
 # Usage (from a script): . "$(dirname "$0")/_common.sh"; pen_run MODULE MAIN_CLASS "$@"
 # A script that must do more than exec the JVM calls pen_command MODULE MAIN_CLASS and runs "${PEN_CMD[@]}".
 # Setting PEN_CDS_TRAINING to a main class of the module turns on class-data sharing (see pen_cds_flags).
+# pen_options reads a command line as getopt does; pen_background starts a program in the background and waits
+# until it is serving.
 
 PEN_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -76,4 +78,60 @@ pen_run() {
     shift 2
     pen_command "$module" "$main"
     exec "${PEN_CMD[@]}" "$@"
+}
+
+# pen_options OPTSTRING ARGS...: reads ARGS as glibc's getopt does (options after operands too, "--" ends them)
+# and sets PEN_OPT_x for each letter x found: its argument, or 1 for a flag. Long options (--name, --name=value) are
+# skipped; the value of one given in the next word is taken for an operand, so it must not look like an option
+# (or be written --name=value). Bad options are left to the program, which reports them.
+pen_options() {
+    local optstring=":$1" OPTIND=1 OPTARG opt n
+    shift
+    n=$#
+    unset "${!PEN_OPT_@}"
+    while ((OPTIND <= n)); do
+        case ${!OPTIND} in
+            --) return ;;
+            --?*) OPTIND=$((OPTIND + 1)); continue ;;
+        esac
+        if getopts "$optstring" opt; then
+            case $opt in
+                [A-Za-z]) printf -v "PEN_OPT_$opt" '%s' "${OPTARG:-1}" ;;
+            esac
+        else
+            OPTIND=$((OPTIND + 1))
+        fi
+    done
+}
+
+# pen_background OWNER COMMAND...: goes to the background the way a daemon forks, for a JVM that cannot. COMMAND
+# runs in a new session (setsid), stdin from /dev/null, working directory unchanged, its output captured, with
+# PEN_READY_FILE naming a file it writes once it is serving (its arguments good, its sockets bound). Waits until the
+# file is written or COMMAND exits, then prints what COMMAND printed so far (stdout and stderr). Returns 0 when it is
+# serving, leaving it running; else its exit status, leaving nothing running. OWNER (user:group, or empty) owns the
+# directory of the ready file, for a COMMAND that runs as another user.
+pen_background() {
+    local owner=$1 start pid
+    shift
+    start=$(mktemp -d "${TMPDIR:-/tmp}/pen-start.XXXXXX") || return 1
+    # The trap runs when the script exits, after this function's locals are gone: it gets the name now.
+    # shellcheck disable=SC2064
+    trap "rm -rf '$start'" EXIT
+    [ -n "$owner" ] && chown "$owner" "$start"
+    PEN_READY_FILE="$start/ready" setsid "$@" </dev/null >"$start/out" 2>"$start/err" &
+    pid=$!
+    while [ ! -f "$start/ready" ] && pen_running "$pid"; do
+        sleep 0.01
+    done
+    cat "$start/out"
+    cat "$start/err" >&2
+    [ -f "$start/ready" ] && return 0
+    wait "$pid"
+}
+
+# True while process PID exists and is not a zombie.
+pen_running() {
+    local state
+    state=$(cut -d')' -f2 "/proc/$1/stat" 2>/dev/null | cut -d' ' -f2) || return 1
+    [ -n "$state" ] && [ "$state" != Z ]
 }

@@ -2,8 +2,14 @@ package dev.pen.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pen.api.Backend;
 import dev.pen.api.Balancer;
 import dev.pen.api.BalancerConfig;
+import dev.pen.api.Candidate;
+import dev.pen.api.Modes;
+import dev.pen.api.PickContext;
+import dev.pen.api.Picker;
+import dev.pen.api.Strategy;
 import dev.pen.netty.testing.Await;
 import dev.pen.netty.testing.Clients;
 import dev.pen.netty.testing.NamedBackend;
@@ -63,6 +69,69 @@ class ExamplesTest {
                 }
             }
         }
+    }
+
+    @Test
+    void fastestConnectLearnsEachConnectTimeThroughARunningBalancer() {
+        FastestConnect.Choices[] made = new FastestConnect.Choices[1];
+        Strategy strategy = () -> {
+            made[0] = (FastestConnect.Choices) new FastestConnect(7).newPicker();
+            return made[0];
+        };
+        try (NamedBackend a = new NamedBackend("a");
+                NamedBackend b = new NamedBackend("b");
+                Balancer lb = Balancer.start(BalancerConfig.builder().listen("127.0.0.1:0").modes(
+                        Modes.DEFAULT.withRoundRobin(true)).backend(a.spec()).backend(b.spec()).strategy(strategy)
+                        .build())) {
+            int port = Clients.port(lb.localAddress());
+            for (int i = 0; i < 20; i++) {
+                assertThat(Clients.greeting("127.0.0.1", port)).isIn("a", "b");
+            }
+            Await.until("both backends' connect times learnt",
+                    () -> made[0].averageNanos(0) > 0 && made[0].averageNanos(1) > 0);
+        }
+    }
+
+    @Test
+    void fastestConnectSendsMostNewClientsToTheFasterBackend() throws Exception {
+        Picker picker = new FastestConnect(7).newPicker();
+        List<Candidate> both = List.of(candidate(0), candidate(1));
+        PickContext context = new PickContext(null, 0, both, 2, List.of(), Modes.DEFAULT, 0);
+        for (int i = 0; i < 10; i++) {
+            picker.connected(0, 5_000_000);
+            picker.connected(1, 100_000);
+        }
+        int toSlow = 0;
+        for (int i = 0; i < 1000; i++) {
+            toSlow += picker.pick(context).index() == 0 ? 1 : 0;
+        }
+        // Only a draw of the slow backend twice sends a client there: about a quarter of them.
+        assertThat(toSlow).isBetween(150, 350);
+    }
+
+    private static Candidate candidate(int index) {
+        Backend backend = Backend.of("127.0.0.1", 1000 + index);
+        return new Candidate() {
+            @Override
+            public int index() {
+                return index;
+            }
+
+            @Override
+            public Backend backend() {
+                return backend;
+            }
+
+            @Override
+            public int activeConnections() {
+                return 0;
+            }
+
+            @Override
+            public boolean available() {
+                return true;
+            }
+        };
     }
 
     private static void awaitCounted(Balancer lb, int n) {

@@ -144,9 +144,9 @@ public final class AccessList {
             InetAddress parsed = null;
             try {
                 if (v6 ? text.indexOf(':') >= 0 : text.matches("[0-9]+(\\.[0-9]+){0,3}")) {
-                    parsed = InetAddress.getByName(v6 ? text : dottedQuad(text));
+                    parsed = HostPort.ipLiteral(v6 ? text : dottedQuad(text)).orElse(null);
                 }
-            } catch (UnknownHostException | IllegalArgumentException e) {
+            } catch (IllegalArgumentException e) {
                 parsed = null;
             }
             if (parsed == null || (v6 ? !(parsed instanceof Inet6Address) : !(parsed instanceof Inet4Address))) {

@@ -6,9 +6,9 @@ import java.util.Objects;
  * Where to listen or connect: a host (name or literal, {@code null} meaning every local address) and a port, or
  * the path of a Unix domain socket. Values are unresolved; the balancer resolves host names when it starts.
  *
- * <p>The text forms are pen's: {@code [host:]port} for a listener, where the last colon splits host from port
- * (so {@code ::1:8080} is IPv6) and brackets are also accepted ({@code [::1]:8080}); any string with a {@code /}
- * is a Unix socket path. Ports may be service names from {@code /etc/services}; a listen port of 0 means a free
+ * <p>The text forms are pen's, split by {@link HostPort}: {@code [host:]port} for a listener, where the last colon
+ * splits host from port (so {@code ::1:8080} is IPv6) and brackets are also accepted ({@code [::1]:8080}); any
+ * string with a {@code /} is a Unix socket path. Ports may be service names from {@code /etc/services}; a listen port of 0 means a free
  * port chosen by the system.
  */
 public record Address(String host, int port, String path) {
@@ -52,28 +52,12 @@ public record Address(String host, int port, String path) {
         if (s.isEmpty()) {
             throw new IllegalArgumentException("empty listen address (expected [host:]port or a socket path)");
         }
-        if (s.indexOf('/') >= 0) {
+        if (HostPort.isPath(s)) {
             return unix(s);
         }
-        String host = null;
-        String portText = s;
-        if (s.startsWith("[")) {
-            int close = s.indexOf(']');
-            if (close < 0 || close + 1 >= s.length() || s.charAt(close + 1) != ':') {
-                throw new IllegalArgumentException("bad address '" + text + "' (expected [ipv6]:port)");
-            }
-            host = s.substring(1, close);
-            portText = s.substring(close + 2);
-        } else {
-            int colon = s.lastIndexOf(':');
-            if (colon >= 0) {
-                host = s.substring(0, colon);
-                portText = s.substring(colon + 1);
-            }
-        }
-        if (host != null && host.isEmpty()) {
-            host = null;
-        }
+        HostPort split = HostPort.parse(s);
+        String host = split.host() == null || split.host().isEmpty() ? null : split.host();
+        String portText = split.port();
         // Port 0 asks the system for a free port: useful to embedders and tests, never pen's own command line.
         return of(host, "0".equals(portText) ? 0 : Services.port(portText, protocol));
     }
@@ -92,9 +76,6 @@ public record Address(String host, int port, String path) {
         if (path != null) {
             return path;
         }
-        if (host == null) {
-            return Integer.toString(port);
-        }
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return new HostPort(host, Integer.toString(port)).toString();
     }
 }

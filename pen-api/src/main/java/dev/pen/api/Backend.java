@@ -95,30 +95,21 @@ public record Backend(Address address, int maxConnections, int hardMaxConnection
         if (s.isEmpty()) {
             throw new IllegalArgumentException("empty server spec (expected host[:port[:maxc[:hard[:weight[:prio]]]]])");
         }
-        if (s.indexOf('/') >= 0) {
+        if (HostPort.isPath(s)) {
             return of(Address.unix(s));
         }
-        String host;
-        String rest;
-        if (s.startsWith("[")) {
-            int close = s.indexOf(']');
-            if (close < 0) {
-                throw new IllegalArgumentException("bad server spec '" + spec + "' (expected [ipv6]:port)");
-            }
-            host = s.substring(1, close);
-            rest = s.substring(close + 1);
-            if (!rest.isEmpty() && rest.charAt(0) != ':') {
-                throw new IllegalArgumentException("bad server spec '" + spec + "' (expected ':' after ']')");
-            }
-        } else {
-            int colon = s.indexOf(':');
-            host = colon < 0 ? s : s.substring(0, colon);
-            rest = colon < 0 ? "" : s.substring(colon);
+        HostPort split;
+        try {
+            split = HostPort.parse(s, null);
+        } catch (HostPort.Malformed e) {
+            throw new IllegalArgumentException("bad server spec '" + spec + "' (expected " + e.expected() + ")");
         }
+        String host = split.host();
         if (host.isEmpty()) {
             throw new IllegalArgumentException("bad server spec '" + spec + "' (expected a host before the port; an IPv6 address needs brackets, as in [::1]:80)");
         }
-        String[] f = rest.isEmpty() ? new String[0] : rest.substring(1).split(":", -1);
+        // The connect form leaves the port and the fields after it together: port[:maxc[:hard[:weight[:prio]]]].
+        String[] f = split.port() == null ? new String[0] : split.port().split(":", -1);
         if (f.length > 5) {
             throw new IllegalArgumentException("bad server spec '" + spec
                     + "' (expected host[:port[:maxc[:hard[:weight[:prio]]]]]; a bare IPv6 address needs brackets)");

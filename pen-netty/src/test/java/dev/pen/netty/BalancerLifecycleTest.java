@@ -88,7 +88,7 @@ class BalancerLifecycleTest {
                 Balancer lb = NettyBalancer.start(BalancerConfig.builder().listen("127.0.0.1:0")
                         .backend(a.spec()).backend(b.spec()).backend(c.spec()).build())) {
             lb.removeBackend(1);
-            assertThat(lb.backendSlots()).isEqualTo(3);
+            assertThat(lb.config().backendSlots()).isEqualTo(3);
             assertThat(lb.backends()).extracting(s -> s.index()).containsExactly(0, 2);
             assertThat(lb.backend(2).orElseThrow().backend().address().port()).isEqualTo(c.port());
             int port = Clients.port(lb.localAddress());
@@ -96,7 +96,7 @@ class BalancerLifecycleTest {
                 assertThat(Clients.greeting("127.0.0." + i, port)).isIn("a", "c");
             }
             assertThat(lb.addBackend(Backend.parse(b.spec(), 80))).isEqualTo(1);
-            lb.setModes(Modes.DEFAULT.withRoundRobin(true));
+            lb.update(config -> config.toBuilder().modes(Modes.DEFAULT.withRoundRobin(true)).build());
             java.util.Set<String> seen = new java.util.HashSet<>();
             for (int i = 0; i < 6; i++) {
                 seen.add(Clients.greeting("127.0.0.1", port));
@@ -114,7 +114,7 @@ class BalancerLifecycleTest {
             int port = Clients.port(lb.localAddress());
             Socket held = Clients.connect("127.0.0.2", port);
             assertThat(Clients.readLine(held)).isEqualTo("b");
-            lb.drainBackend(1);
+            lb.drainBackend(1, true);
             assertThat(lb.backend(1).orElseThrow().state()).isEqualTo(BackendState.DRAINING);
             assertThat(Clients.greeting("127.0.0.2", port)).as("even the returning client").isEqualTo("a");
             held.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));

@@ -1,11 +1,13 @@
 package dev.pen.launcher.cli;
 
+import dev.pen.api.cli.Getopt;
 import java.util.List;
 
 /**
- * Parses pen's command line with the rules of glibc's getopt: single-letter options that may be clustered
- * ({@code -fdd}), an option's argument either attached ({@code -b30}) or in the next word ({@code -b 30}),
- * options and positional arguments in any order (getopt permutes), {@code --} ending the options.
+ * Parses pen's command line with the shared {@link Getopt} (glibc's rules: clustered letters {@code -fdd}, an
+ * argument attached {@code -b30} or separate {@code -b 30}, options and positional arguments in any order,
+ * {@code --} ending the options), and gives each option pen's meaning. Long options ({@code --name value} or
+ * {@code --name=value}) come from {@link LongOptions}.
  *
  * <p>Unlike pen, which reads numbers with atoi, every value is checked: a bad one is reported, naming the option,
  * the value and what was expected, and the command line is refused.
@@ -18,47 +20,30 @@ public final class OptionParser {
     }
 
     /**
-     * Parses {@code args}.
+     * Parses {@code args}, each option in turn, so that the first problem on the line is the one reported. Stops at
+     * {@code --help}, which sets {@link Options#help}.
      *
      * @throws CommandLineException for an unknown option, a missing or bad argument, or an option that ends the
      *     program (-i, which is Windows only)
      */
     public static Options parse(List<String> args) throws CommandLineException {
         Options o = new Options();
-        boolean optionsEnded = false;
-        for (int i = 0; i < args.size(); i++) {
-            String word = args.get(i);
-            if (optionsEnded || word.length() < 2 || word.charAt(0) != '-') {
-                o.positional.add(word);
-                continue;
-            }
-            if (word.equals("--")) {
-                optionsEnded = true;
-                continue;
-            }
-            for (int j = 1; j < word.length(); j++) {
-                char letter = word.charAt(j);
-                int at = letter == ':' ? -1 : OPTION_STRING.indexOf(letter);
-                if (at < 0) {
-                    throw CommandLineException.badOption("pen: invalid option -- '" + letter + "'");
-                }
-                boolean takesArgument = at + 1 < OPTION_STRING.length() && OPTION_STRING.charAt(at + 1) == ':';
-                if (!takesArgument) {
-                    flag(o, letter);
-                    continue;
-                }
-                String value;
-                if (j + 1 < word.length()) {
-                    value = word.substring(j + 1);
-                } else if (i + 1 < args.size()) {
-                    value = args.get(++i);
+        Getopt getopt = new Getopt(OPTION_STRING, LongOptions.getopt(), args);
+        try {
+            Getopt.Option option;
+            while (!o.help && (option = getopt.next()) != null) {
+                if (option.isLong()) {
+                    LongOptions.apply(o, option);
+                } else if (option.argument() == null) {
+                    flag(o, option.letter());
                 } else {
-                    throw CommandLineException.badOption("pen: option requires an argument -- '" + letter + "'");
+                    withArgument(o, option.letter(), option.argument());
                 }
-                withArgument(o, letter, value);
-                break;
             }
+        } catch (Getopt.BadOption e) {
+            throw CommandLineException.badOption("pen: " + e.getMessage());
         }
+        o.positional.addAll(getopt.operands());
         return o;
     }
 
@@ -146,22 +131,32 @@ public final class OptionParser {
     }
 
     private static String nonEmpty(char letter, String value, String expected) throws CommandLineException {
+        return nonEmpty("-" + letter, value, expected);
+    }
+
+    private static int number(char letter, String value, int min, String expected) throws CommandLineException {
+        return number("-" + letter, value, min, expected);
+    }
+
+    /** {@code value}, refused when empty; {@code option} as written ({@code -b}, {@code --admin}). */
+    static String nonEmpty(String option, String value, String expected) throws CommandLineException {
         if (value.isEmpty()) {
-            throw CommandLineException.badValue("pen: -" + letter + ": empty value (expected " + expected + ")");
+            throw CommandLineException.badValue("pen: " + option + ": empty value (expected " + expected + ")");
         }
         return value;
     }
 
-    private static int number(char letter, String value, int min, String expected) throws CommandLineException {
+    /** {@code value} as a number of at least {@code min}; {@code option} as written ({@code -b}, {@code --grace}). */
+    static int number(String option, String value, int min, String expected) throws CommandLineException {
         int n;
         try {
             n = Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw CommandLineException.badValue("pen: -" + letter + ": unexpected value '" + value + "' (expected "
+            throw CommandLineException.badValue("pen: " + option + ": unexpected value '" + value + "' (expected "
                     + expected + ")");
         }
         if (n < min) {
-            throw CommandLineException.badValue("pen: -" + letter + ": unexpected value " + n + " (expected "
+            throw CommandLineException.badValue("pen: " + option + ": unexpected value " + n + " (expected "
                     + expected + ")");
         }
         return n;

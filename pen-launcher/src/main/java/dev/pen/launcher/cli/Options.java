@@ -78,6 +78,8 @@ public final class Options {
     public boolean tlsRequireClientCert;
     /** -L: TLS protocol name (ssl23, ssl2, ssl3, tls1). */
     public String tlsProtocol = "ssl23";
+    /** --help: show the usage text and exit (the rest of the command line is not read). */
+    public boolean help;
     /** -o and -O commands, in command-line order. */
     public final List<String> commands = new ArrayList<>();
     /** Messages for stderr, in order: obsolete options, adjusted values, features not available. */

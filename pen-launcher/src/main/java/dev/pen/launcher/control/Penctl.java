@@ -1,5 +1,6 @@
 package dev.pen.launcher.control;
 
+import dev.pen.api.HostPort;
 import dev.pen.api.Services;
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,20 +49,19 @@ public final class Penctl {
         }
         byte[] request = command.toString().getBytes(StandardCharsets.ISO_8859_1);
         try {
-            if (target.indexOf('/') >= 0) {
+            if (HostPort.isPath(target)) {
                 return unix(target, request, out, err);
             }
-            int colon = target.lastIndexOf(':');
-            if (colon < 0) {
+            if (target.indexOf(':') < 0) {
                 err.println("no port given");
                 return 1;
             }
-            String host = target.substring(0, colon);
             int port;
             InetAddress address;
             try {
-                port = Services.port(target.substring(colon + 1), "tcp");
-                address = InetAddress.getByName(host.isEmpty() ? "0.0.0.0" : host);
+                HostPort split = HostPort.parse(target);
+                port = Services.port(split.port(), "tcp");
+                address = InetAddress.getByName(split.host().isEmpty() ? "0.0.0.0" : split.host());
             } catch (UnknownHostException | IllegalArgumentException e) {
                 err.println("getaddrinfo: Name or service not known");
                 return 1;

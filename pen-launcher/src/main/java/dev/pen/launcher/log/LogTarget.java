@@ -1,5 +1,6 @@
 package dev.pen.launcher.log;
 
+import dev.pen.api.HostPort;
 import dev.pen.api.Services;
 import java.net.InetSocketAddress;
 
@@ -19,9 +20,9 @@ public final class LogTarget {
      * @throws IllegalArgumentException naming the host or port when it is bad
      */
     public static InetSocketAddress collector(String value) {
-        int colon = value.lastIndexOf(':');
-        String host = value.substring(0, colon);
-        int port = Services.port(value.substring(colon + 1), "udp");
+        HostPort split = HostPort.parse(value);
+        String host = split.host() == null ? "" : split.host();
+        int port = Services.port(split.port(), "udp");
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
             throw new IllegalArgumentException("unknown log host '" + host + "' (expected host:port of a penlogd)");

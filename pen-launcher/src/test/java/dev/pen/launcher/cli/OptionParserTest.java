@@ -185,4 +185,38 @@ class OptionParserTest {
                 .contains("  -f\tstay in foregound\n")
                 .endsWith("example:\n  pen smtp mailhost1:smtp mailhost2:25 mailhost3\n\n");
     }
+
+    @Test
+    void helpAmongTheLettersAsksForTheUsageAndStopsReading() throws Exception {
+        Options o = parse("-f", "--help", "-b", "soon");
+        assertThat(o.help).isTrue();
+        assertThat(o.foreground).isTrue();
+    }
+
+    @Test
+    void problemBeforeHelpIsStillReported() {
+        assertThatThrownBy(() -> parse("-b", "soon", "--help"))
+                .isInstanceOfSatisfying(CommandLineException.class, e -> assertThat(e.getMessage()).contains("soon"));
+    }
+
+    @Test
+    void unknownLongOptionIsRefusedWithGetoptsMessageAndUsage() {
+        assertThatThrownBy(() -> parse("--foo", "8080"))
+                .isInstanceOfSatisfying(CommandLineException.class, e -> {
+                    assertThat(e.getMessage()).isEqualTo("pen: unrecognized option '--foo'");
+                    assertThat(e.showUsage()).isTrue();
+                    assertThat(e.status()).isEqualTo(1);
+                });
+    }
+
+    @Test
+    void longOptionNamedAfterALetterIsStillUnknown() {
+        assertThatThrownBy(() -> parse("--f", "8080")).hasMessage("pen: unrecognized option '--f'");
+    }
+
+    @Test
+    void usageTextListsEveryLongOptionWithItsHelpLine() {
+        assertThat(Usage.text()).contains("  -L protocol   ssl23 (default), ssl2, ssl3 or tls1\n"
+                + "  --help        show this text and exit\n\nexample:");
+    }
 }

@@ -61,6 +61,24 @@ class BadCommandLineIT {
     }
 
     @Test
+    void unknownLongOptionPrintsUsageAndFails() throws Exception {
+        Programs.Result r = pen("--foo", "127.0.0.1:" + port, "127.0.0.1:80");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("pen: unrecognized option '--foo'\n");
+        assertThat(r.out()).startsWith("usage:");
+        assertNothingLeftRunning();
+    }
+
+    @Test
+    void helpPrintsTheUsageOnStdoutAndStartsNothing() throws Exception {
+        Programs.Result r = pen("127.0.0.1:" + port, "--help", "127.0.0.1:80");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).startsWith("usage:").contains("  --help        show this text and exit\n");
+        assertThat(r.err()).isEmpty();
+        assertNothingLeftRunning();
+    }
+
+    @Test
     void portInUseFailsNamingTheAddress() throws Exception {
         try (ServerSocket taken = new ServerSocket(port, 1, InetAddress.getByName("127.0.0.1"))) {
             Programs.Result r = pen("127.0.0.1:" + port, "127.0.0.1:80");

@@ -1,6 +1,6 @@
 package dev.pen.logtools.mergelogs;
 
-import dev.pen.logtools.cli.Getopt;
+import dev.pen.api.cli.Getopt;
 import dev.pen.logtools.lines.LineReader;
 
 import java.io.BufferedWriter;

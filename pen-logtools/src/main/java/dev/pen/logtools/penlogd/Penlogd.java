@@ -1,16 +1,12 @@
 package dev.pen.logtools.penlogd;
 
-import dev.pen.logtools.cli.Getopt;
-
-import io.netty.util.NetUtil;
+import dev.pen.api.HostPort;
+import dev.pen.api.cli.Getopt;
 
 import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -21,11 +17,10 @@ import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,8 +32,9 @@ import java.util.concurrent.TimeUnit;
  * <pre>penlogd [-fd] [-b] [-j dir] [-l logfile] [-n N] [-p pidfile] [-u user] [address:]port</pre>
  *
  * Output is flushed at least once a second (every line with {@code -b}); HUP reopens the {@code -l} file, TERM
- * exits cleanly and removes the pid file. Without {@code -f} it goes to the background once it listens, so that
- * a start error is still reported with a non-zero exit status.
+ * exits cleanly and removes the pid file. Without {@code -f}, {@code bin/penlogd} runs it in the background and
+ * waits until it listens (it writes the file named by {@code PEN_READY_FILE}), so that a start error is still
+ * reported with a non-zero exit status.
  */
 public final class Penlogd implements AutoCloseable {
 
@@ -56,9 +52,8 @@ public final class Penlogd implements AutoCloseable {
           -u user   run as alternative user
         """;
 
-    /** Set in the environment of the background copy that {@code penlogd} without {@code -f} starts. */
-    static final String DETACHED = "PENLOGD_DETACHED";
-    static final String READY = "penlogd: listening";
+    /** Names, in the environment of a penlogd started without {@code -f}, the file to write once it listens. */
+    static final String READY_FILE = "PEN_READY_FILE";
 
     private static final DateTimeFormatter DEBUG_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -138,7 +133,7 @@ public final class Penlogd implements AutoCloseable {
 
     private void storePen(String datagram) {
         String[] fields = splitPenEntry(datagram);
-        InetAddress server = fields == null ? null : literal(fields[1]);
+        InetAddress server = fields == null ? null : HostPort.ipLiteral(fields[1]).orElse(null);
         if (server == null) {
             debug("discarding bogus pen line " + datagram);
             return;
@@ -251,18 +246,6 @@ public final class Penlogd implements AutoCloseable {
         }
     }
 
-    private static InetAddress literal(String text) {
-        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(text);
-        if (bytes == null) {
-            return null;
-        }
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException e) {
-            return null;
-        }
-    }
-
     @Override
     public void close() throws IOException {
         closed = true;
@@ -295,14 +278,12 @@ public final class Penlogd implements AutoCloseable {
         if (settings == null) {
             return 0;
         }
-        boolean detached = "1".equals(System.getenv(DETACHED));
-        if (!settings.foreground && !detached) {
-            return detach(args, err);
-        }
+        // Without -f, bin/penlogd has started this JVM in a session of its own (pen_background) and waits for the
+        // ready file: output without -l is discarded, as pen's penlogd does once it has forked.
+        boolean background = !settings.foreground;
         Penlogd daemon;
         try {
-            daemon = open(settings, detached ? OutputStream.nullOutputStream() : out,
-                detached ? null : err);
+            daemon = open(settings, background ? OutputStream.nullOutputStream() : out, background ? null : err);
             if (settings.pidFile != null) {
                 Files.writeString(settings.pidFile, Long.toString(ProcessHandle.current().pid()));
             }
@@ -311,9 +292,8 @@ public final class Penlogd implements AutoCloseable {
             return 1;
         }
         installSignals(daemon);
-        if (detached) {
-            out.println(READY);
-            out.flush();
+        if (background) {
+            ready(System.getenv(READY_FILE), err);
         }
         try {
             daemon.serve();
@@ -322,6 +302,21 @@ public final class Penlogd implements AutoCloseable {
             return 1;
         }
         return 0;
+    }
+
+    /** Tells the script waiting in the foreground that penlogd listens: the ready file appears whole, at once. */
+    private static void ready(String readyFile, PrintStream err) {
+        if (readyFile == null) {
+            return;
+        }
+        Path target = Path.of(readyFile);
+        Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+        try {
+            Files.writeString(temp, "ready\n");
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            err.println("penlogd: can't write ready file " + readyFile + ": " + e.getMessage());
+        }
     }
 
     private static void installSignals(Penlogd daemon) {
@@ -336,49 +331,6 @@ public final class Penlogd implements AutoCloseable {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> daemon.reopen());
         } catch (IllegalArgumentException e) {
             // No HUP on this platform: the log simply cannot be reopened.
-        }
-    }
-
-    /**
-     * Starts a copy of this program in the background (its own session when {@code setsid} exists) and waits
-     * until it listens: its start errors become ours, then this process exits and leaves it running.
-     */
-    private static int detach(String[] args, PrintStream err) {
-        List<String> command = new ArrayList<>();
-        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-            command.add("/usr/bin/setsid");
-        }
-        command.add(ProcessHandle.current().info().command().orElse(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Penlogd.class.getName());
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        builder.environment().put(DETACHED, "1");
-        try {
-            Process child = builder.start();
-            List<String> said = new ArrayList<>();
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.ISO_8859_1))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    if (line.equals(READY)) {
-                        return 0;
-                    }
-                    said.add(line);
-                }
-            }
-            int status = child.waitFor();
-            said.forEach(err::println);
-            return status == 0 ? 1 : status;
-        } catch (IOException e) {
-            err.println("penlogd: can't start in the background: " + e.getMessage());
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
         }
     }
 
@@ -439,12 +391,11 @@ public final class Penlogd implements AutoCloseable {
 
     /** {@code port} (every IPv4 address, as pen) or {@code address:port}. */
     static InetSocketAddress listen(String text) {
-        int colon = text.lastIndexOf(':');
-        String host = colon < 0 ? "0.0.0.0" : text.substring(0, colon);
-        String portText = text.substring(colon + 1);
+        HostPort split = HostPort.parse(text);
+        String host = split.host() == null ? "0.0.0.0" : split.host();
         int port;
         try {
-            port = Integer.parseInt(portText);
+            port = Integer.parseInt(split.port());
         } catch (NumberFormatException e) {
             port = 0;
         }

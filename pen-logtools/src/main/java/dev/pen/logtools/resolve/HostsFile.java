@@ -1,10 +1,9 @@
 package dev.pen.logtools.resolve;
 
-import io.netty.util.NetUtil;
+import dev.pen.api.HostPort;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -47,7 +46,7 @@ final class HostsFile {
             if (words.length < 2) {
                 continue;
             }
-            InetAddress address = literal(words[0]);
+            InetAddress address = HostPort.ipLiteral(words[0]).orElse(null);
             if (address == null) {
                 continue;
             }
@@ -67,21 +66,5 @@ final class HostsFile {
     /** The addresses listed for {@code name}, empty when none. */
     List<InetAddress> addresses(String name) {
         return addresses.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
-    }
-
-    /** An IPv4 or IPv6 literal as an address (no name lookup), or null when {@code text} is not one. */
-    static InetAddress literal(String text) {
-        if (text.isEmpty() || text.indexOf('%') >= 0) {
-            return null;
-        }
-        byte[] bytes = NetUtil.createByteArrayFromIpAddressString(text);
-        if (bytes == null) {
-            return null;
-        }
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException e) {
-            return null;
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.pen.logtools.resolve;
 
+import dev.pen.api.HostPort;
+import dev.pen.api.cli.Getopt;
 import dev.pen.logtools.lines.LineReader;
 
 import java.io.BufferedOutputStream;
@@ -169,7 +171,7 @@ public final class Webresolve {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 stats.entries++;
                 int space = line.indexOf(' ');
-                InetAddress address = HostsFile.literal(space < 0 ? line : line.substring(0, space));
+                InetAddress address = HostPort.ipLiteral(space < 0 ? line : line.substring(0, space)).orElse(null);
                 CompletableFuture<Lookup> lookup = null;
                 if (address == null) {
                     stats.withName++;
@@ -244,59 +246,49 @@ public final class Webresolve {
         final List<InetSocketAddress> servers = new ArrayList<>();
         final List<String> files = new ArrayList<>();
 
+        /** The long options; {@code -h} is {@code --help} too. */
+        private static final List<Getopt.LongOption> LONG_OPTIONS = List.of(new Getopt.LongOption("dns", true),
+            new Getopt.LongOption("parallel", true), new Getopt.LongOption("timeout", true),
+            new Getopt.LongOption("hosts-file", true), new Getopt.LongOption("help", false));
+
         static Settings parse(String[] args) {
+            Getopt.Result cmd;
+            try {
+                cmd = Getopt.parse("chs:", LONG_OPTIONS, args);
+            } catch (Getopt.BadOption e) {
+                throw new IllegalArgumentException(switch (e.problem()) {
+                    case UNKNOWN -> "unknown option '" + e.option() + "'";
+                    case MISSING_ARGUMENT -> "missing value for " + e.option();
+                    case UNEXPECTED_ARGUMENT -> e.getMessage();
+                });
+            }
             Settings s = new Settings();
-            boolean optionsDone = false;
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                if (optionsDone || !arg.startsWith("-") || arg.equals("-")) {
-                    s.files.add(arg);
-                    continue;
-                }
-                String name = arg;
-                String value = null;
-                int eq = arg.indexOf('=');
-                if (arg.startsWith("--") && eq > 0) {
-                    name = arg.substring(0, eq);
-                    value = arg.substring(eq + 1);
-                }
-                switch (name) {
-                    case "--" -> optionsDone = true;
-                    case "-c" -> s.confirm = true;
-                    case "--help", "-h" -> s.help = true;
-                    case "-s", "--dns", "--parallel", "--timeout", "--hosts-file" -> {
-                        if (value == null) {
-                            if (i + 1 >= args.length) {
-                                throw new IllegalArgumentException("missing value for " + name);
-                            }
-                            value = args[++i];
-                        }
-                        s.set(name, value);
-                    }
-                    default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
+            for (Getopt.Option o : cmd.options()) {
+                String value = o.argument();
+                switch (o.name()) {
+                    case "c" -> s.confirm = true;
+                    case "h", "help" -> s.help = true;
+                    case "s" -> s.statistics = value;
+                    case "hosts-file" -> s.hostsFile = Path.of(value);
+                    case "dns" -> s.servers.add(server(value));
+                    case "parallel" -> s.parallel = number("--parallel", value, 1, 65_536, "a number of lookups, 1..65536");
+                    case "timeout" -> s.timeoutMillis = timeout(value);
+                    default -> throw new IllegalStateException("option " + o.name() + " has no handler");
                 }
             }
+            s.files.addAll(cmd.operands());
             return s;
         }
 
-        private void set(String name, String value) {
-            switch (name) {
-                case "-s" -> statistics = value;
-                case "--hosts-file" -> hostsFile = Path.of(value);
-                case "--dns" -> servers.add(server(value));
-                case "--parallel" -> parallel = number(name, value, 1, 65_536, "a number of lookups, 1..65536");
-                case "--timeout" -> {
-                    try {
-                        double seconds = Double.parseDouble(value);
-                        if (!(seconds > 0 && seconds <= 3600)) {
-                            throw new NumberFormatException();
-                        }
-                        timeoutMillis = Math.max(1, Math.round(seconds * 1000));
-                    } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("bad --timeout '" + value + "' (expected seconds, 0..3600)");
-                    }
+        private static long timeout(String value) {
+            try {
+                double seconds = Double.parseDouble(value);
+                if (!(seconds > 0 && seconds <= 3600)) {
+                    throw new NumberFormatException();
                 }
-                default -> throw new IllegalStateException(name);
+                return Math.max(1, Math.round(seconds * 1000));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bad --timeout '" + value + "' (expected seconds, 0..3600)");
             }
         }
 
@@ -314,28 +306,22 @@ public final class Webresolve {
 
         /** {@code HOST}, {@code HOST:PORT}, {@code [IPv6]:PORT} or a bare IPv6 address; port 53 by default. */
         static InetSocketAddress server(String text) {
-            String host = text;
-            int port = 53;
-            if (text.startsWith("[")) {
-                int close = text.indexOf(']');
-                if (close < 0) {
-                    throw new IllegalArgumentException("bad --dns '" + text + "' (expected HOST[:PORT])");
-                }
-                host = text.substring(1, close);
-                if (close + 1 < text.length()) {
-                    if (text.charAt(close + 1) != ':') {
-                        throw new IllegalArgumentException("bad --dns '" + text + "' (expected [ADDRESS]:PORT)");
-                    }
-                    port = number("--dns port", text.substring(close + 2), 1, 65535, "a port, 1..65535");
-                }
-            } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
-                host = text.substring(0, text.indexOf(':'));
-                port = number("--dns port", text.substring(text.indexOf(':') + 1), 1, 65535, "a port, 1..65535");
+            InetAddress bare = HostPort.ipLiteral(text).orElse(null);
+            if (bare != null) {
+                return new InetSocketAddress(bare, 53);
             }
+            HostPort split;
             try {
-                return new InetSocketAddress(InetAddress.getByName(host), port);
+                split = HostPort.parse(text, null);
+            } catch (HostPort.Malformed e) {
+                throw new IllegalArgumentException("bad --dns '" + text + "' (expected HOST[:PORT])");
+            }
+            int port = split.port() == null ? 53
+                : number("--dns port", split.port(), 1, 65535, "a port, 1..65535");
+            try {
+                return new InetSocketAddress(InetAddress.getByName(split.host()), port);
             } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("unknown --dns host '" + host + "'");
+                throw new IllegalArgumentException("unknown --dns host '" + split.host() + "'");
             }
         }
     }

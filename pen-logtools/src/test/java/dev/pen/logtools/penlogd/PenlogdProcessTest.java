@@ -52,6 +52,18 @@ class PenlogdProcessTest {
         return new ProcessBuilder(command);
     }
 
+    /**
+     * penlogd without {@code -f} as {@code bin/penlogd} starts it (through {@code pen_background} of
+     * {@code bin/_common.sh}), on this test's class path instead of the packaged jar.
+     */
+    static ProcessBuilder penlogdInTheBackground(String... args) {
+        Path common = Path.of(System.getProperty("pen.home", "..")).resolve("bin/_common.sh").toAbsolutePath();
+        List<String> command = new ArrayList<>(List.of("bash", "-c", ". \"$0\" && pen_background '' \"$@\"",
+            common.toString()));
+        command.addAll(penlogd(args).command());
+        return new ProcessBuilder(command);
+    }
+
     static void send(int port, String source, String lines) {
         int status = Penlog.run(new String[] {"127.0.0.1", Integer.toString(port), source},
             new ByteArrayInputStream(lines.getBytes(StandardCharsets.ISO_8859_1)),
@@ -91,7 +103,7 @@ class PenlogdProcessTest {
         int port = freeUdpPort();
         Path log = dir.resolve("access_log");
         Path pid = dir.resolve("penlogd.pid");
-        Process parent = penlogd("-b", "-l", log.toString(), "-p", pid.toString(), "127.0.0.1:" + port)
+        Process parent = penlogdInTheBackground("-b", "-l", log.toString(), "-p", pid.toString(), "127.0.0.1:" + port)
             .redirectErrorStream(true).start();
         assertThat(parent.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(parent.exitValue()).as(new String(parent.getInputStream().readAllBytes())).isZero();
@@ -112,7 +124,7 @@ class PenlogdProcessTest {
     @Test
     void startErrorInTheBackgroundIsReportedWithNonZeroStatus() throws Exception {
         try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            Process parent = penlogd("127.0.0.1:" + taken.getLocalPort()).redirectErrorStream(true).start();
+            Process parent = penlogdInTheBackground("127.0.0.1:" + taken.getLocalPort()).redirectErrorStream(true).start();
             assertThat(parent.waitFor(20, TimeUnit.SECONDS)).isTrue();
 
             assertThat(parent.exitValue()).isEqualTo(1);

@@ -1,6 +1,7 @@
 package dev.pen.netty.internal.metrics;
 
 import dev.pen.api.Candidate;
+import dev.pen.netty.internal.relay.ConnectionEvents;
 import dev.pen.netty.internal.relay.RelayContext;
 import dev.pen.netty.internal.select.BackendSlot;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -12,7 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Registers the balancer's figures with a Micrometer registry. Meters read the counters the relay keeps anyway
@@ -30,26 +31,30 @@ public final class BalancerMetrics implements AutoCloseable {
         this.context = context;
         global.add(Gauge.builder("pen.connections.active", active::getAsInt)
                 .description("client connections open now").register(registry));
-        global.add(counter("pen.connections", context.relayed, "outcome", "relayed",
+        ConnectionEvents events = context.events();
+        global.add(counter("pen.connections", events, ConnectionEvents::relayed, "outcome", "relayed",
                 "client connections relayed to a backend"));
-        global.add(counter("pen.connections", context.refused, "outcome", "refused",
+        global.add(counter("pen.connections", events, ConnectionEvents::refused, "outcome", "refused",
                 "client connections closed without a backend to try"));
-        global.add(counter("pen.connections", context.failed, "outcome", "failed",
+        global.add(counter("pen.connections", events, ConnectionEvents::failed, "outcome", "failed",
                 "client connections closed after every backend tried failed"));
-        global.add(counter("pen.bytes", context.bytesIn, "direction", "in", "bytes from clients to backends"));
-        global.add(counter("pen.bytes", context.bytesOut, "direction", "out", "bytes from backends to clients"));
+        global.add(counter("pen.bytes", events, ConnectionEvents::bytesIn, "direction", "in",
+                "bytes from clients to backends"));
+        global.add(counter("pen.bytes", events, ConnectionEvents::bytesOut, "direction", "out",
+                "bytes from backends to clients"));
         refreshBackends();
     }
 
-    private Meter counter(String name, LongAdder adder, String tag, String value, String description) {
-        return FunctionCounter.builder(name, adder, LongAdder::sum).tags(tag, value).description(description)
+    private Meter counter(String name, ConnectionEvents events, ToDoubleFunction<ConnectionEvents> figure, String tag,
+            String value, String description) {
+        return FunctionCounter.builder(name, events, figure).tags(tag, value).description(description)
                 .baseUnit(name.equals("pen.bytes") ? "bytes" : null).register(registry);
     }
 
     /** Brings the per-backend meters in line with the server table. */
     public synchronized void refreshBackends() {
         List<BackendSlot> now = new ArrayList<>();
-        for (Candidate c : context.selectorCandidates()) {
+        for (Candidate c : context.selector().table().candidates()) {
             now.add((BackendSlot) c);
         }
         perBackend.entrySet().removeIf(e -> {

@@ -23,7 +23,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         context.configure(ctx.channel());
-        connection = new RelayConnection(context, ctx.channel(), plain && context.splice);
+        connection = new RelayConnection(context, ctx.channel(), plain && context.splice());
         connection.start();
     }
 

@@ -1,21 +1,24 @@
 package dev.pen.netty.internal.relay;
 
 import dev.pen.api.ConnectionInfo;
+import dev.pen.netty.internal.select.BackendSlot;
 import dev.pen.netty.internal.select.Route;
 import java.net.SocketAddress;
 
 /**
  * What a relayed TCP connection and a UDP session both show their listeners: the number, the route through
- * selection, the bytes each way and the times. The owning event loop writes the figures without locks; readers on
- * other threads may see them one read behind.
+ * selection, the bytes each way and the times. {@link ConnectionEvents} keeps the figures; the owning event loop
+ * writes them without locks, and readers on other threads may see them one read behind.
  */
 public abstract class ConnectionFigures implements ConnectionInfo {
-    protected final long id;
+    private final long id;
     protected final Route route = new Route();
-    protected final long acceptedAtMillis = System.currentTimeMillis();
-    protected final long acceptedAtNanos = System.nanoTime();
-    protected long bytesFromClient;
-    protected long bytesToClient;
+    private final long acceptedAtMillis = System.currentTimeMillis();
+    private final long acceptedAtNanos = System.nanoTime();
+    /** The server this connection is counted on once connected; {@code null} before. */
+    protected BackendSlot counted;
+    long bytesFromClient;
+    long bytesToClient;
     private volatile long closedAtNanos;
 
     protected ConnectionFigures(long id) {
@@ -23,8 +26,10 @@ public abstract class ConnectionFigures implements ConnectionInfo {
     }
 
     /** Stops the clock of {@link #durationNanos()}. */
-    protected final void markClosed() {
-        closedAtNanos = System.nanoTime();
+    final void markClosed() {
+        if (closedAtNanos == 0) {
+            closedAtNanos = System.nanoTime();
+        }
     }
 
     @Override
@@ -55,6 +60,11 @@ public abstract class ConnectionFigures implements ConnectionInfo {
     @Override
     public final long acceptedAtMillis() {
         return acceptedAtMillis;
+    }
+
+    /** When the client was accepted, from {@link System#nanoTime()}. */
+    public final long acceptedAtNanos() {
+        return acceptedAtNanos;
     }
 
     @Override

@@ -1,6 +1,6 @@
 package dev.pen.netty.internal.relay;
 
-import dev.pen.api.ConnectionLog;
+import dev.pen.netty.internal.relay.ConnectionEvents.Outcome;
 import dev.pen.netty.internal.select.BackendSlot;
 import dev.pen.netty.internal.transport.ChosenTransport;
 import io.netty.buffer.ByteBuf;
@@ -24,9 +24,9 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
     private static final Logger LOG = LoggerFactory.getLogger(RelayConnection.class);
 
     private final RelayContext context;
+    private final ConnectionEvents events;
     private final Channel client;
     private Channel backend;
-    private BackendSlot counted;
     private boolean clientEof;
     private boolean backendEof;
     private boolean clientClosed;
@@ -45,6 +45,7 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
     RelayConnection(RelayContext context, Channel client, boolean spliceable) {
         super(context.nextId());
         this.context = context;
+        this.events = context.events();
         this.client = client;
         this.spliceable = spliceable;
     }
@@ -86,28 +87,24 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
 
     /** The client was accepted: choose a server and connect to it. */
     void start() {
-        context.open.put(id, this);
-        for (ConnectionLog log : context.logs) {
-            log.accepted(this);
-        }
+        context.opened(this);
+        events.accepted(this);
         SocketAddress remote = client.remoteAddress();
         BackendSlot slot;
         if (remote instanceof InetSocketAddress inet) {
-            slot = context.selector.select(route, inet.getAddress(), inet.getPort());
+            slot = context.selector().select(route, inet.getAddress(), inet.getPort());
         } else {
-            slot = context.selector.select(route, null, 0);
+            slot = context.selector().select(route, null, 0);
         }
         if (slot == null) {
-            refuse(context.refused, "no server available");
+            refuse(Outcome.REFUSED, "no server available");
         } else {
             connect(slot);
         }
     }
 
     private void connect(BackendSlot slot) {
-        for (ConnectionLog log : context.logs) {
-            log.backendChosen(this, slot.index());
-        }
+        events.backendChosen(this, slot.index());
         SocketAddress target = slot.address();
         // The backend channel is made and registered here rather than through a Bootstrap: the address is
         // resolved already, and this path runs once per connection.
@@ -145,17 +142,12 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
             connectFailed(f.cause());
             return;
         }
-        context.selector.connected(route);
-        counted = route.slot();
-        context.relayed.increment();
+        events.connected(this);
         if (clientClosed) {
             backend.close();
             return;
         }
         context.configure(backend);
-        for (ConnectionLog log : context.logs) {
-            log.connected(this);
-        }
         if (early != null) {
             for (ByteBuf data; (data = early.poll()) != null; ) {
                 fromClient(data);
@@ -174,32 +166,25 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
     }
 
     private void connectFailed(Throwable cause) {
-        BackendSlot slot = route.slot();
         backend = null;
         if (LOG.isDebugEnabled()) {
-            LOG.debug("connection {}: server {} failed: {}", id, slot.index(), cause.toString());
+            LOG.debug("connection {}: server {} failed: {}", id(), route.current(), cause.toString());
         }
-        context.selector.failed(route);
-        for (ConnectionLog log : context.logs) {
-            log.connectFailed(this, slot.index(), cause);
-        }
+        events.connectFailed(this, cause);
         if (clientClosed) {
             finish();
             return;
         }
-        BackendSlot next = context.selector.failover(route);
+        BackendSlot next = context.selector().failover(route);
         if (next == null) {
-            refuse(context.failed, "every server failed");
+            refuse(Outcome.FAILED, "every server failed");
         } else {
             connect(next);
         }
     }
 
-    private void refuse(java.util.concurrent.atomic.LongAdder outcome, String reason) {
-        outcome.increment();
-        for (ConnectionLog log : context.logs) {
-            log.refused(this, reason);
-        }
+    private void refuse(Outcome outcome, String reason) {
+        events.refused(this, outcome, reason);
         client.close();
     }
 
@@ -215,15 +200,8 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
             early.add(data);
             return;
         }
-        int n = data.readableBytes();
-        bytesFromClient += n;
-        context.bytesIn.add(n);
-        route.addBytesFromClient(n);
-        BackendSlot slot = counted;
-        slot.live().addBytesToBackend(n);
-        if (n > 0 && context.dataLogs.any()) {
-            context.dataLogs.deliver(this, data);
-        }
+        events.clientData(this, data);
+        events.countFromClient(this, data.readableBytes());
         backend.write(data, backend.voidPromise());
         if (spliceable && clientToBackend == null && bytesFromClient >= SPLICE_AFTER && mayStartSplice()) {
             clientToBackend = new Splice(client, backend, true);
@@ -233,7 +211,7 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
 
     private boolean mayStartSplice() {
         return counted != null && backend.isActive() && !ChosenTransport.isUnix(backend.remoteAddress())
-                && !ChosenTransport.isUnix(client.localAddress()) && !context.dataLogs.wantedNow();
+                && !ChosenTransport.isUnix(client.localAddress()) && !events.dataLogs().wantedNow();
     }
 
     void clientReadComplete() {
@@ -243,11 +221,7 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
     }
 
     void fromBackend(ByteBuf data) {
-        int n = data.readableBytes();
-        bytesToClient += n;
-        context.bytesOut.add(n);
-        route.addBytesToClient(n);
-        counted.live().addBytesFromBackend(n);
+        events.countToClient(this, data.readableBytes());
         client.write(data, client.voidPromise());
         if (spliceable && backendToClient == null && bytesToClient >= SPLICE_AFTER && mayStartSplice()) {
             backendToClient = new Splice(backend, client, false);
@@ -295,15 +269,9 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
 
         private void count(int n) {
             if (fromClient) {
-                bytesFromClient += n;
-                context.bytesIn.add(n);
-                route.addBytesFromClient(n);
-                counted.live().addBytesToBackend(n);
+                events.countFromClient(RelayConnection.this, n);
             } else {
-                bytesToClient += n;
-                context.bytesOut.add(n);
-                route.addBytesToClient(n);
-                counted.live().addBytesFromBackend(n);
+                events.countToClient(RelayConnection.this, n);
             }
         }
     }
@@ -393,19 +361,12 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
             return; // finishes when the backend is inactive
         }
         finished = true;
-        markClosed();
         if (early != null) {
             early.forEach(ByteBuf::release);
             early = null;
         }
-        if (counted != null) {
-            counted.live().connectionClosed();
-        }
-        context.open.remove(id);
-        context.gate.release();
-        for (ConnectionLog log : context.logs) {
-            log.closed(this);
-        }
+        context.ended(this);
+        events.closed(this);
     }
 
     private static final ChannelFutureListener SHUTDOWN_OUTPUT = f -> {

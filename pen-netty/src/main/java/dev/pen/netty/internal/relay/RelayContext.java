@@ -1,64 +1,90 @@
 package dev.pen.netty.internal.relay;
 
-import dev.pen.api.ConnectionLog;
+import dev.pen.netty.internal.http.HttpMode;
 import dev.pen.netty.internal.select.ServerSelector;
+import dev.pen.netty.internal.tls.TlsTerminator;
 import dev.pen.netty.internal.transport.ChosenTransport;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.WriteBufferWaterMark;
-import java.util.List;
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What every connection of one balancer shares: the selector, the transport, the log listeners, the connection
- * gate and the balancer-wide counters. Counters are adders, read by statistics and metrics.
+ * What every connection of one balancer shares: the selector, the transport, the event fan-out, the connection
+ * gate, the open connections, and the settings read once per accepted connection (TLS, http mode, TCP_NODELAY),
+ * which a new configuration replaces for connections accepted afterwards.
  */
 public final class RelayContext {
     /** Pending outbound bytes above which the other side stops being read, and below which it resumes. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
-    final ServerSelector selector;
-    final ChosenTransport transport;
-    final ConnectionLog[] logs;
-    final ClientDataLogs dataLogs;
-    final AcceptGate gate;
-    final boolean tcpNoDelay;
+    private final ServerSelector selector;
+    private final ChosenTransport transport;
+    private final ConnectionEvents events;
+    private final AcceptGate gate;
     /**
      * Whether plain connections may move their bytes socket to socket with splice(2) once a direction has
      * relayed {@link RelayConnection#SPLICE_AFTER} bytes: on epoll only, unless {@code -Dpen.splice=false}.
      */
-    final boolean splice;
-    final Map<Long, RelayConnection> open = new ConcurrentHashMap<>();
+    private final boolean splice;
+    private final Map<Long, RelayConnection> open = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
-    private final io.netty.channel.ChannelFactory<? extends Channel> socketChannels;
-    private final io.netty.channel.ChannelFactory<? extends Channel> domainChannels;
+    private final ChannelFactory<? extends Channel> socketChannels;
+    private final ChannelFactory<? extends Channel> domainChannels;
+    private final HttpMode http = new HttpMode(false);
+    private volatile TlsTerminator tls;
+    private volatile boolean tcpNoDelay;
 
-    public final LongAdder relayed = new LongAdder();
-    public final LongAdder refused = new LongAdder();
-    public final LongAdder failed = new LongAdder();
-    public final LongAdder bytesIn = new LongAdder();
-    public final LongAdder bytesOut = new LongAdder();
-
-    public RelayContext(ServerSelector selector, ChosenTransport transport, List<ConnectionLog> logs, AcceptGate gate,
-            boolean tcpNoDelay) {
+    public RelayContext(ServerSelector selector, ChosenTransport transport, ConnectionEvents events, AcceptGate gate) {
         this.selector = selector;
         this.transport = transport;
-        this.logs = logs.toArray(new ConnectionLog[0]);
-        this.dataLogs = new ClientDataLogs(logs);
+        this.events = events;
         this.gate = gate;
-        this.tcpNoDelay = tcpNoDelay;
         this.splice = transport.kind() == dev.pen.api.Transport.EPOLL
                 && Boolean.parseBoolean(System.getProperty("pen.splice", "true"));
-        this.socketChannels = new io.netty.channel.ReflectiveChannelFactory<>(transport.socketChannel());
-        this.domainChannels = new io.netty.channel.ReflectiveChannelFactory<>(transport.domainChannel());
+        this.socketChannels = new ReflectiveChannelFactory<>(transport.socketChannel());
+        this.domainChannels = new ReflectiveChannelFactory<>(transport.domainChannel());
     }
 
-    /** The occupied server slots now. */
-    public List<dev.pen.api.Candidate> selectorCandidates() {
-        return selector.occupied();
+    public ServerSelector selector() {
+        return selector;
+    }
+
+    public ChosenTransport transport() {
+        return transport;
+    }
+
+    public ConnectionEvents events() {
+        return events;
+    }
+
+    public AcceptGate gate() {
+        return gate;
+    }
+
+    boolean splice() {
+        return splice;
+    }
+
+    /** The settings for connections accepted from now on; open ones keep what they started with. */
+    public void acceptWith(TlsTerminator tlsTerminator, boolean httpMode, boolean noDelay) {
+        tls = tlsTerminator;
+        http.set(httpMode);
+        tcpNoDelay = noDelay;
+    }
+
+    /** The TLS terminator for new connections, or {@code null} for plain TCP. */
+    public TlsTerminator tls() {
+        return tls;
+    }
+
+    HttpMode http() {
+        return http;
     }
 
     /** A new, unregistered backend channel of this balancer's transport. */
@@ -74,8 +100,23 @@ public final class RelayContext {
         return ids.incrementAndGet();
     }
 
-    public Map<Long, RelayConnection> open() {
-        return open;
+    void opened(RelayConnection c) {
+        open.put(c.id(), c);
+    }
+
+    void ended(RelayConnection c) {
+        open.remove(c.id());
+        gate.release();
+    }
+
+    /** The connection {@code id} if it is open now. */
+    public RelayConnection connection(long id) {
+        return open.get(id);
+    }
+
+    /** The connections open now. */
+    public Collection<RelayConnection> connections() {
+        return open.values();
     }
 
     /** Options every relayed socket gets. */

@@ -16,14 +16,12 @@ public final class BackendSlot implements Candidate {
     private final Backend backend;
     private final SocketAddress address;
     private final BackendLive live;
-    private final SelectionClock clock;
 
-    BackendSlot(int index, Backend backend, SocketAddress address, BackendLive live, SelectionClock clock) {
+    BackendSlot(int index, Backend backend, SocketAddress address, BackendLive live) {
         this.index = index;
         this.backend = backend;
         this.address = address;
         this.live = live;
-        this.clock = clock;
     }
 
     @Override
@@ -51,7 +49,7 @@ public final class BackendSlot implements Candidate {
 
     @Override
     public boolean available() {
-        return !live.draining && !live.blacklisted(clock.nowNanos);
+        return !live.draining && !live.blacklisted(System.nanoTime());
     }
 
     BackendStats stats() {

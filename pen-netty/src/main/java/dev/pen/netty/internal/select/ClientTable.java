@@ -39,10 +39,6 @@ final class ClientTable {
             this.slot = slot;
         }
 
-        int server() {
-            return server;
-        }
-
         public void addBytesToClient(long n) {
             bytesToClient.addAndGet(n);
         }
@@ -61,10 +57,6 @@ final class ClientTable {
     ClientTable(int size) {
         slots = new Client[size];
         free.set(0, size);
-    }
-
-    int size() {
-        return slots.length;
     }
 
     /**

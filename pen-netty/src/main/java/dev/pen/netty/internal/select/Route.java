@@ -12,6 +12,19 @@ public final class Route {
     int current = Strategy.NO_BACKEND;
     BackendSlot slot;
     java.net.InetAddress address;
+    int port;
+    /** The servers tried so far, once a failover needed them; {@code null} until then. */
+    java.util.List<Integer> tried;
+    /** When the attempt on the current server started. */
+    long startedNanos;
+
+    /** The servers tried so far, the first included. */
+    java.util.List<Integer> tried() {
+        if (tried == null) {
+            tried = initial >= 0 ? java.util.List.of(initial) : java.util.List.of();
+        }
+        return tried;
+    }
 
     /** The server being tried or in use; {@code null} before selection or after it found none. */
     public BackendSlot slot() {

@@ -1,7 +1,6 @@
 package dev.pen.netty.internal.udp;
 
-import dev.pen.api.ConnectionLog;
-import dev.pen.netty.internal.relay.RelayContext;
+import dev.pen.netty.internal.relay.ConnectionEvents;
 import dev.pen.netty.internal.select.ServerSelector;
 import dev.pen.netty.internal.transport.ChosenTransport;
 import io.netty.bootstrap.Bootstrap;
@@ -42,9 +41,7 @@ public final class UdpRelay {
 
     final ServerSelector selector;
     final ChosenTransport transport;
-    final ConnectionLog[] logs;
-    final dev.pen.netty.internal.relay.ClientDataLogs dataLogs;
-    final RelayContext counters;
+    final ConnectionEvents events;
     private final Map<InetSocketAddress, UdpSession> byClient = new HashMap<>();
     private final Map<Long, UdpSession> byId = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
@@ -52,17 +49,12 @@ public final class UdpRelay {
     // Set when the listener registers, before it can read; read from other threads by close(id).
     volatile Channel listener;
 
-    /**
-     * @param counters where the balancer-wide figures (relayed, refused, bytes) are added up
-     * @param idleTimeout how long a session may be silent both ways; zero for never
-     */
-    public UdpRelay(ServerSelector selector, ChosenTransport transport, List<ConnectionLog> logs,
-            RelayContext counters, Duration idleTimeout) {
+    /** @param idleTimeout how long a session may be silent both ways; zero for never */
+    public UdpRelay(ServerSelector selector, ChosenTransport transport, ConnectionEvents events,
+            Duration idleTimeout) {
         this.selector = selector;
         this.transport = transport;
-        this.logs = logs.toArray(new ConnectionLog[0]);
-        this.dataLogs = new dev.pen.netty.internal.relay.ClientDataLogs(logs);
-        this.counters = counters;
+        this.events = events;
         this.idleTimeout = idleTimeout;
     }
 
@@ -71,7 +63,8 @@ public final class UdpRelay {
     }
 
     /**
-     * Binds the listener socket on one of {@code group}'s event loops and starts the idle check.
+     * Binds the listener socket on one of {@code group}'s event loops and starts the idle check. The sessions of
+     * an earlier listener end when it closes: their replies could no longer come from the address they went to.
      *
      * @throws IllegalStateException when the address cannot be bound, with the cause
      */
@@ -90,12 +83,8 @@ public final class UdpRelay {
             throw new IllegalStateException("can't bind local address " + shownAddress + " (udp): "
                     + (cause.getMessage() != null ? cause.getMessage() : cause.toString()), cause);
         }
-        scheduleSweep();
+        scheduleSweep(f.channel());
         return f.channel();
-    }
-
-    public Duration idleTimeout() {
-        return idleTimeout;
     }
 
     /** Sets the idle timeout; open sessions are judged by it from the next check, within a second. */
@@ -128,15 +117,15 @@ public final class UdpRelay {
         byId.remove(s.id());
     }
 
-    private void scheduleSweep() {
+    private void scheduleSweep(Channel ch) {
         long idle = idleTimeout.toNanos();
         long period = idle == 0 ? TimeUnit.SECONDS.toNanos(1)
                 : Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(TimeUnit.SECONDS.toNanos(1), idle / 4));
-        listener.eventLoop().schedule(this::sweep, period, TimeUnit.NANOSECONDS);
+        ch.eventLoop().schedule(() -> sweep(ch), period, TimeUnit.NANOSECONDS);
     }
 
-    private void sweep() {
-        if (!listener.isOpen()) {
+    private void sweep(Channel ch) {
+        if (!ch.isOpen()) {
             return;
         }
         long idle = idleTimeout.toNanos();
@@ -153,7 +142,7 @@ public final class UdpRelay {
                 s.close();
             }
         }
-        scheduleSweep();
+        scheduleSweep(ch);
     }
 
     /** Reads client datagrams and hands each to its session, starting one for a new client address and port. */
@@ -197,6 +186,9 @@ public final class UdpRelay {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (listener != ctx.channel()) {
+                return; // a listener replaced by a new one: its sessions ended when it was closed
+            }
             for (UdpSession s : new ArrayList<>(byClient.values())) {
                 s.close();
             }

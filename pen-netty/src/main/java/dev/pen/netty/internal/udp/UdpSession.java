@@ -1,6 +1,7 @@
 package dev.pen.netty.internal.udp;
 
-import dev.pen.api.ConnectionLog;
+import dev.pen.netty.internal.relay.ConnectionEvents;
+import dev.pen.netty.internal.relay.ConnectionEvents.Outcome;
 import dev.pen.netty.internal.select.BackendSlot;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -29,16 +30,17 @@ public final class UdpSession extends dev.pen.netty.internal.relay.ConnectionFig
     private static final int MAX_EARLY = 64;
 
     private final UdpRelay relay;
+    private final ConnectionEvents events;
     private final InetSocketAddress client;
     private Channel upstream;
-    private BackendSlot counted;
     private ArrayDeque<ByteBuf> early = new ArrayDeque<>(2);
     private boolean closed;
-    long lastActivityNanos = acceptedAtNanos;
+    long lastActivityNanos = acceptedAtNanos();
 
     UdpSession(UdpRelay relay, long id, InetSocketAddress client) {
         super(id);
         this.relay = relay;
+        this.events = relay.events;
         this.client = client;
     }
 
@@ -53,12 +55,10 @@ public final class UdpSession extends dev.pen.netty.internal.relay.ConnectionFig
 
     /** Chooses a backend and opens the upstream socket; false when no backend takes the client. */
     boolean start() {
-        for (ConnectionLog log : relay.logs) {
-            log.accepted(this);
-        }
+        events.accepted(this);
         BackendSlot slot = relay.selector.select(route, client.getAddress(), client.getPort());
         if (slot == null) {
-            refuse("no server available");
+            events.refused(this, Outcome.REFUSED, "no server available");
             close();
             return false;
         }
@@ -67,9 +67,7 @@ public final class UdpSession extends dev.pen.netty.internal.relay.ConnectionFig
     }
 
     private void connect(BackendSlot slot) {
-        for (ConnectionLog log : relay.logs) {
-            log.backendChosen(this, slot.index());
-        }
+        events.backendChosen(this, slot.index());
         ChannelFuture f = new Bootstrap()
                 .group(relay.listener.eventLoop())
                 .channel(relay.transport.datagramChannel())
@@ -86,27 +84,17 @@ public final class UdpSession extends dev.pen.netty.internal.relay.ConnectionFig
             return;
         }
         if (!f.isSuccess()) {
-            BackendSlot slot = route.slot();
-            relay.selector.failed(route);
-            for (ConnectionLog log : relay.logs) {
-                log.connectFailed(this, slot.index(), f.cause());
-            }
+            events.connectFailed(this, f.cause());
             BackendSlot next = relay.selector.failover(route);
             if (next == null) {
-                relay.counters.failed.increment();
-                refuse("every server failed");
+                events.refused(this, Outcome.FAILED, "every server failed");
                 close();
             } else {
                 connect(next);
             }
             return;
         }
-        relay.selector.connected(route);
-        counted = route.slot();
-        relay.counters.relayed.increment();
-        for (ConnectionLog log : relay.logs) {
-            log.connected(this);
-        }
+        events.connected(this);
         for (ByteBuf data; (data = early.poll()) != null; ) {
             send(data);
         }
@@ -114,19 +102,10 @@ public final class UdpSession extends dev.pen.netty.internal.relay.ConnectionFig
         upstream.flush();
     }
 
-    private void refuse(String reason) {
-        relay.counters.refused.increment();
-        for (ConnectionLog log : relay.logs) {
-            log.refused(this, reason);
-        }
-    }
-
     /** A datagram from the client; this session owns {@code data} from now on. */
     void fromClient(ByteBuf data) {
         lastActivityNanos = System.nanoTime();
-        if (data.isReadable() && relay.dataLogs.any()) {
-            relay.dataLogs.deliver(this, data);
-        }
+        events.clientData(this, data);
         if (counted == null) {
             if (early != null && early.size() < MAX_EARLY) {
                 early.add(data);
@@ -144,11 +123,7 @@ public final class UdpSession extends dev.pen.netty.internal.relay.ConnectionFig
             data.release(); // a datagram the socket cannot take now is lost, as the network may lose it
             return;
         }
-        int n = data.readableBytes();
-        bytesFromClient += n;
-        relay.counters.bytesIn.add(n);
-        route.addBytesFromClient(n);
-        counted.live().addBytesToBackend(n);
+        events.countFromClient(this, data.readableBytes());
         upstream.write(data, upstream.voidPromise());
     }
 
@@ -159,11 +134,7 @@ public final class UdpSession extends dev.pen.netty.internal.relay.ConnectionFig
             data.release();
             return;
         }
-        int n = data.readableBytes();
-        bytesToClient += n;
-        relay.counters.bytesOut.add(n);
-        route.addBytesToClient(n);
-        counted.live().addBytesFromBackend(n);
+        events.countToClient(this, data.readableBytes());
         listener.writeAndFlush(new DatagramPacket(data, client), listener.voidPromise());
     }
 
@@ -173,7 +144,6 @@ public final class UdpSession extends dev.pen.netty.internal.relay.ConnectionFig
             return;
         }
         closed = true;
-        markClosed();
         if (upstream != null) {
             upstream.close();
         }
@@ -181,13 +151,8 @@ public final class UdpSession extends dev.pen.netty.internal.relay.ConnectionFig
             early.forEach(ByteBuf::release);
             early = null;
         }
-        if (counted != null) {
-            counted.live().connectionClosed();
-        }
         relay.removed(this);
-        for (ConnectionLog log : relay.logs) {
-            log.closed(this);
-        }
+        events.closed(this);
     }
 
     InetSocketAddress client() {
@@ -211,12 +176,12 @@ public final class UdpSession extends dev.pen.netty.internal.relay.ConnectionFig
             if (cause instanceof PortUnreachableException && counted != null && !closed) {
                 // Nothing listens on the backend's port: blacklist it as a failed connect would, and let the
                 // client's next datagram start a session elsewhere.
-                LOG.debug("session {}: server {} unreachable", id, counted.index());
+                LOG.debug("session {}: server {} unreachable", id(), counted.index());
                 relay.selector.failed(route);
                 close();
                 return;
             }
-            LOG.debug("session {}: {}", id, cause.toString());
+            LOG.debug("session {}: {}", id(), cause.toString());
         }
 
         @Override

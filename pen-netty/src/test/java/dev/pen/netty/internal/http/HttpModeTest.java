@@ -205,8 +205,8 @@ class HttpModeTest {
         Socket before = client(lb);
         send(before, get("/"));
         assertThat(HttpClient.readBody(before.getInputStream())).doesNotContain("X-Forwarded-For");
-        lb.setHttpMode(true);
-        assertThat(lb.httpMode()).isTrue();
+        lb.update(c -> c.toBuilder().http(true).build());
+        assertThat(lb.config().http()).isTrue();
         send(before, get("/"));
         assertThat(HttpClient.readBody(before.getInputStream())).as("open connection keeps its mode")
                 .doesNotContain("X-Forwarded-For");

@@ -9,9 +9,14 @@ import dev.pen.netty.testing.Await;
 import dev.pen.netty.testing.Clients;
 import dev.pen.netty.testing.NamedBackend;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Figures read back from a Micrometer registry after real traffic match what was sent. */
 class MetricsTest {
@@ -68,6 +73,23 @@ class MetricsTest {
             assertThat(registry.get("pen.connections").tag("outcome", "failed").functionCounter().count()).isEqualTo(1);
             assertThat(registry.get("pen.connections").tag("outcome", "refused").functionCounter().count())
                     .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aUdpSessionForWhichEveryServerFailedIsCountedOnceAsFailed(@TempDir Path dir) throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        // A datagram socket cannot connect to a socket path: the session's connect fails at once, locally.
+        try (Balancer lb = NettyBalancer.start(BalancerConfig.builder().listen("127.0.0.1:0").udp(true)
+                .backend(dir.resolve("nothing.sock").toString()).build(), registry);
+                DatagramSocket client = new DatagramSocket(0, InetAddress.getByName("127.0.0.2"))) {
+            byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
+            client.send(new DatagramPacket(hello, hello.length, lb.localAddress()));
+            Await.until("the session counted", () -> registry.get("pen.connections").tag("outcome", "failed")
+                    .functionCounter().count() == 1);
+            Await.until("the session ended", () -> lb.activeConnections() == 0);
+            assertThat(registry.get("pen.connections").tag("outcome", "refused").functionCounter().count()).isZero();
+            assertThat(registry.get("pen.connections").tag("outcome", "relayed").functionCounter().count()).isZero();
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.pen.api.Balancer;
 import dev.pen.api.BalancerConfig;
 import dev.pen.api.Transport;
 import dev.pen.netty.NettyBalancer;
+import dev.pen.netty.TestAccess;
 import dev.pen.netty.testing.Closer;
 import dev.pen.netty.testing.Await;
 import dev.pen.netty.testing.Clients;
@@ -122,7 +123,7 @@ class RelayTest {
         Balancer lb = balancer(transport, echo.spec());
         Socket s = keep(Clients.connect("127.0.0.1", Clients.port(lb.localAddress())));
         assertThat(Clients.readLine(s)).isEqualTo("echo");
-        RelayConnection c = ((NettyBalancer) lb).relayContext().open().values().iterator().next();
+        RelayConnection c = TestAccess.context(lb).connections().iterator().next();
         assertThat(c.clientChannel().config().getOption(io.netty.channel.ChannelOption.TCP_NODELAY)).isTrue();
         assertThat(c.backendChannel().config().getOption(io.netty.channel.ChannelOption.TCP_NODELAY)).isTrue();
     }
@@ -238,7 +239,7 @@ class RelayTest {
         }
 
         private void sample() {
-            for (RelayConnection c : balancer.relayContext().open().values()) {
+            for (RelayConnection c : TestAccess.context(balancer).connections()) {
                 try {
                     long n = c.clientChannel().eventLoop().submit(c::bufferedBytes).get();
                     max.accumulateAndGet(n, Math::max);
@@ -253,12 +254,12 @@ class RelayTest {
         }
 
         boolean clientReadingPaused() {
-            return balancer.relayContext().open().values().stream()
+            return TestAccess.context(balancer).connections().stream()
                     .anyMatch(c -> !c.clientChannel().config().isAutoRead());
         }
 
         boolean backendReadingPaused() {
-            return balancer.relayContext().open().values().stream().anyMatch(RelayConnection::backendReadingPaused);
+            return TestAccess.context(balancer).connections().stream().anyMatch(RelayConnection::backendReadingPaused);
         }
 
         @Override

@@ -1,15 +1,12 @@
 package dev.pen.netty.internal.select;
 
-import dev.pen.api.AccessList;
+import dev.pen.api.BalancerConfig;
 import dev.pen.api.Backend;
-import dev.pen.api.Limits;
 import dev.pen.api.Modes;
-import dev.pen.api.Strategy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -66,9 +63,9 @@ public class SelectorBenchmark {
             case "prio" -> Modes.DEFAULT.withPrio(true).withRoundRobin(true);
             default -> Modes.DEFAULT;
         };
-        selector = new ServerSelector(list, null, null, Strategy.penModes(), modes, Limits.DEFAULT,
-                Collections.nCopies(AccessList.LISTS, AccessList.empty()), 0,
-                b -> new InetSocketAddress(literal(b.address().host()), b.address().port()));
+        BalancerConfig config = BalancerConfig.builder().listen("0").backends(list).modes(modes).build();
+        selector = new ServerSelector(ServerTable.prepare(config, null,
+                b -> new InetSocketAddress(literal(b.address().host()), b.address().port())));
         if (load.equals("busy")) {
             for (int i = 0; i < backends; i++) {
                 selector.slot(i).live().active.set(10 + i % 7);

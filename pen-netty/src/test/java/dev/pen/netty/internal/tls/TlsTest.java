@@ -306,6 +306,32 @@ class TlsTest {
     }
 
     @Test
+    void anUpdatedCertificateIsShownToNewClientsWhileOpenOnesCarryOn() throws Exception {
+        NamedBackend echo = keep(new NamedBackend("echo"));
+        Balancer lb = balancer(Transport.AUTO, serverTls(), false, echo.spec());
+        SSLSocket open = (SSLSocket) trusting(certs.resolve("server.pem")).getSocketFactory()
+                .createSocket("127.0.0.1", Clients.port(lb.localAddress()));
+        keep(open);
+        assertThat(Clients.readLine(open)).isEqualTo("echo");
+        lb.update(c -> c.toBuilder().tls(TlsSettings.of(certs.resolve("renewed.pem"))
+                .withKey(certs.resolve("renewed.key"))).build());
+        assertThat(servedSubject(lb)).isEqualTo("CN=renewed");
+        open.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(Clients.readLine(open)).isEqualTo("ping");
+    }
+
+    @Test
+    void anUpdateWithAnUnusableCertificateIsRefusedWhole() throws Exception {
+        NamedBackend echo = keep(new NamedBackend("echo"));
+        Balancer lb = balancer(Transport.AUTO, serverTls(), false, echo.spec());
+        BalancerConfig before = lb.config();
+        assertThatThrownBy(() -> lb.update(c -> c.toBuilder().http(true).tls(TlsSettings.of(work.resolve("gone.pem")))
+                .build())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("gone.pem");
+        assertThat(lb.config()).isEqualTo(before);
+        assertThat(servedSubject(lb)).isEqualTo("CN=localhost");
+    }
+
+    @Test
     void keyInsideTheCertificateFileIsFound() throws Exception {
         Path both = work.resolve("both.pem");
         Files.writeString(both, Files.readString(certs.resolve("server.pem"))

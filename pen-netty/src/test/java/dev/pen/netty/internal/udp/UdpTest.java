@@ -153,9 +153,9 @@ class UdpTest {
     void shorterIdleTimeoutAppliesToOpenSessions() throws Exception {
         UdpEchoBackend a = keep(new UdpEchoBackend("a"));
         Balancer lb = balancer(Transport.AUTO, c -> { }, a);
-        assertThat(lb.udpIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(lb.config().udpIdleTimeout()).isEqualTo(Duration.ofSeconds(60));
         ask(client("127.0.0.1"), lb, "hi");
-        lb.setUdpIdleTimeout(Duration.ofMillis(100));
+        lb.update(c -> c.toBuilder().udpIdleTimeout(Duration.ofMillis(100)).build());
         Await.until("session ended by the new timeout", () -> lb.activeConnections() == 0);
     }
 

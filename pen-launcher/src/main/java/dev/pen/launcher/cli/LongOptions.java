@@ -1,0 +1,55 @@
+package dev.pen.launcher.cli;
+
+import dev.pen.api.cli.Getopt;
+import java.util.List;
+
+/**
+ * pen's long options ({@code --name value} or {@code --name=value}), which the C pen does not have. Adding one is
+ * one entry in {@link #TABLE} (its name, its argument's name or null, its line in the usage text, and what it
+ * sets) and its field in {@link Options}; values are checked with {@link OptionParser}'s helpers, so that a bad
+ * one names the option, the value and what was expected.
+ */
+final class LongOptions {
+
+    /** Sets an option's field in {@link Options}; {@code value} is null for an option without argument. */
+    @FunctionalInterface
+    interface Setter {
+        void set(Options options, String value) throws CommandLineException;
+    }
+
+    /** One long option: name, argument name (null: takes none), help line, and what it sets. */
+    record Entry(String name, String argument, String help, Setter setter) {
+    }
+
+    static final List<Entry> TABLE = List.of(
+            new Entry("help", null, "show this text and exit", (o, v) -> o.help = true));
+
+    private LongOptions() {
+    }
+
+    /** The table as the shared getopt reads it. */
+    static List<Getopt.LongOption> getopt() {
+        return TABLE.stream().map(e -> new Getopt.LongOption(e.name(), e.argument() != null)).toList();
+    }
+
+    /** Applies a long option the getopt found in the table. */
+    static void apply(Options options, Getopt.Option option) throws CommandLineException {
+        for (Entry e : TABLE) {
+            if (e.name().equals(option.name())) {
+                e.setter().set(options, option.argument());
+                return;
+            }
+        }
+        throw new IllegalStateException("option --" + option.name() + " has no entry");
+    }
+
+    /** The usage text's lines for the long options, one each, aligned as pen's letters are. */
+    static String usageLines() {
+        StringBuilder b = new StringBuilder();
+        for (Entry e : TABLE) {
+            String left = "--" + e.name() + (e.argument() == null ? "" : " " + e.argument());
+            b.append(String.format("  %-14s%s%n", left, e.help()));
+        }
+        return b.toString();
+    }
+}
