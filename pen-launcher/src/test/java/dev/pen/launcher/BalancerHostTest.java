@@ -122,6 +122,14 @@ class BalancerHostTest {
     }
 
     @Test
+    void serverDrainOfAnEmptySlotOfTheRunningBalancerIsAnError() throws Exception {
+        configure("127.0.0.1:0", one.spec());
+        start();
+        assertThat(pen().execute("server 7 drain 1")).isEqualTo("server: no server 7\n");
+        assertThat(pen().execute("server 7 blacklist 5")).isEqualTo("server: no server 7\n");
+    }
+
+    @Test
     void listenOnAPortInUseRepliesOneErrorLineAndTheOldListenerKeepsServing() throws Exception {
         configure("127.0.0.1:0", one.spec());
         Balancer b = start();

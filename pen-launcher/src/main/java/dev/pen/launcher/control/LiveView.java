@@ -37,6 +37,14 @@ public interface LiveView {
     /** Drains backend {@code index} ({@code on}) or ends its draining. */
     void drainBackend(int index, boolean on);
 
+    /**
+     * Whether actions wait for start-up, when a slot still empty may yet be filled (by a positional server), so
+     * that blacklisting or draining it is kept rather than refused.
+     */
+    default boolean beforeStart() {
+        return false;
+    }
+
     /** A running balancer's figures and actions. */
     static LiveView of(Balancer b) {
         return new LiveView() {

@@ -49,6 +49,11 @@ public final class PendingActions implements LiveView {
     }
 
     @Override
+    public boolean beforeStart() {
+        return true;
+    }
+
+    @Override
     public List<ClientStats> clients() {
         return List.of();
     }
@@ -77,7 +82,10 @@ public final class PendingActions implements LiveView {
         }
     }
 
-    /** Applies what is still due to the balancer just started: blacklists with their time left, and drains. */
+    /**
+     * Applies what is still due to the balancer just started: blacklists with their time left, and drains; those
+     * for a slot that stayed empty are dropped.
+     */
     public synchronized void applyTo(Balancer balancer) {
         long now = System.currentTimeMillis();
         blacklistedUntil.forEach((index, until) -> {

@@ -73,7 +73,8 @@ final class ServerCommands {
             throw new BadArgument("server: no server " + n + " (expected server " + n
                     + " address HOST port PORT to add it)");
         }
-        if (base == null && !r.changesSpec() && (r.blacklist != null || r.drain != null)) {
+        boolean action = r.blacklist != null || r.drain != null;
+        if (base == null && !r.changesSpec() && action && !host.live().beforeStart()) {
             throw new BadArgument("server: no server " + n);
         }
         BalancerConfig next = r.changesSpec() ? c.toBuilder().backend(n, backend(n, base, r)).build() : c;

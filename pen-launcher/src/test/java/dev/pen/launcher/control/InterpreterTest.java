@@ -403,8 +403,10 @@ class InterpreterTest {
     }
 
     @Test
-    void serverDrainOfAnEmptySlotIsAnError() {
-        assertThat(pen.execute("server 7 drain 1")).isEqualTo("server: no server 7\n");
+    void serverDrainBeforeStartUpOfASlotNotFilledYetIsKept() {
+        assertThat(pen.execute("server 2 drain 1")).isEmpty();
+        pen.execute("server 2 address 127.0.0.1 port 18083");
+        assertThat(pen.execute("servers")).endsWith(" sx 0 rx 0 drain 1\n");
     }
 
     @Test
