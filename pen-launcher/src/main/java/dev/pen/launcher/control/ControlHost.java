@@ -1,23 +1,26 @@
 package dev.pen.launcher.control;
 
-import dev.pen.api.Balancer;
+import dev.pen.api.BalancerConfig;
 
 /**
- * What the {@link Interpreter} needs from the program around it: the balancer to act on (before start-up an
- * {@link OfflineBalancer}, afterwards the running one) and the actions that are more than a setting: reopening the
- * listener or the log, the statistics page, the configuration's command line, leaving, and diagnostics.
+ * What the {@link Interpreter} needs from the program around it: the configuration in force and a way to apply a
+ * new one (before start-up the configuration being built, afterwards the running balancer's), the live figures and
+ * actions, and what is more than a setting: the log, the statistics page, leaving, and diagnostics.
  */
 public interface ControlHost {
 
-    /** The balancer commands act on now. */
-    Balancer balancer();
+    /** The configuration commands start from. */
+    BalancerConfig config();
 
     /**
-     * Moves the listener to {@code address} (pen's {@code listen ADDR}); before start-up only records it.
+     * Makes {@code next} the configuration in force (a running balancer's {@code update}).
      *
-     * @throws IllegalArgumentException or IllegalStateException naming the problem; the old listener stays
+     * @throws IllegalArgumentException or IllegalStateException naming why it was refused; nothing changed
      */
-    void listen(String address);
+    void update(BalancerConfig next);
+
+    /** Live figures and actions: the running balancer's, or those kept for it before start-up. */
+    LiveView live();
 
     /**
      * Starts logging to {@code target} (a file, or host:port of a network collector), or stops with null.
@@ -28,12 +31,6 @@ public interface ControlHost {
 
     /** Writes the statistics page and returns it, or null when there is no -w file (pen's {@code status}). */
     String writeStatus();
-
-    /** pen's command line for the {@code # pen} line of {@code write}, without -F, -C and the listen address. */
-    String commandLineFlags();
-
-    /** Whether {@code exit} is allowed (-X). */
-    boolean exitEnabled();
 
     /** Stops the balancer and leaves, cleanly (pen's {@code exit}). */
     void exit();

@@ -32,6 +32,25 @@ public final class Settings {
     String webStats;
     /** The -F file, or null. */
     String configFile;
+    /** What of the command line only the launcher knows, for {@code write}'s {@code # pen} line and {@code exit}. */
+    private volatile CommandLine commandLine = CommandLine.NONE;
+
+    /**
+     * The options that stay the launcher's: {@code -f}, {@code -X} (which allows {@code exit}), {@code -j},
+     * {@code -p} and {@code -u}, each null or false when not given.
+     */
+    public record CommandLine(boolean foreground, boolean exitEnabled, String chrootDir, String pidFile,
+            String user) {
+        public static final CommandLine NONE = new CommandLine(false, false, null, null, null);
+    }
+
+    public CommandLine commandLine() {
+        return commandLine;
+    }
+
+    public void setCommandLine(CommandLine commandLine) {
+        this.commandLine = commandLine;
+    }
 
     public int debug() {
         return debug;

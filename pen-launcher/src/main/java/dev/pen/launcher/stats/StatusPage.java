@@ -1,12 +1,14 @@
 package dev.pen.launcher.stats;
 
 import dev.pen.api.BackendStats;
-import dev.pen.api.Balancer;
+import dev.pen.api.BalancerConfig;
 import dev.pen.api.ClientStats;
 import dev.pen.api.ConnectionInfo;
-import dev.pen.launcher.control.Interpreter;
+import dev.pen.launcher.control.LiveView;
+import dev.pen.launcher.control.Replies;
 import dev.pen.launcher.log.AddressText;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,23 +26,23 @@ public final class StatusPage {
      *
      * @param current the index of the server last chosen (pen's {@code current})
      */
-    public static String html(Balancer b, int current) {
+    public static String html(BalancerConfig config, LiveView b, int current) {
         List<BackendStats> servers = b.backends();
         StringBuilder s = new StringBuilder(4096);
         s.append("<html>\n<head>\n<title>Pen status page</title>\n</head>\n")
                 .append("<body bgcolor=\"#ffffff\"><h1>Pen status page</h1>\n")
-                .append("Time ").append(LocalDateTime.now().format(Interpreter.TIME)).append(", ")
-                .append(b.backendSlots()).append(" servers, ").append(current).append(" current<p>\n")
+                .append("Time ").append(LocalDateTime.now().format(Replies.TIME)).append(", ")
+                .append(config.backendSlots()).append(" servers, ").append(current).append(" current<p>\n")
                 .append("<table bgcolor=\"#c0c0c0\">\n");
         header(s, "server", "address", "status", "port", "connections", "max soft", "max hard", "sent", "received",
                 "weight", "prio");
         for (BackendStats x : servers) {
-            row(s, x.index(), Interpreter.addressText(x), x.lastFailureMillis() / 1000,
-                    x.backend().address().isUnix() ? 0 : x.backend().address().port(), x.activeConnections(),
+            row(s, x.index(), Replies.addressText(x), x.lastFailureMillis() / 1000, Replies.port(x.backend()),
+                    x.activeConnections(),
                     x.backend().maxConnections(), x.backend().hardMaxConnections(), x.bytesToBackend(),
                     x.bytesFromBackend(), x.backend().weight().orElse(0), x.backend().priority());
         }
-        s.append("</table>\n<h2>Active clients</h2>Max number of clients: ").append(b.limits().clientTableSize())
+        s.append("</table>\n<h2>Active clients</h2>Max number of clients: ").append(config.limits().clientTableSize())
                 .append("<p><table bgcolor=\"#c0c0c0\">\n");
         header(s, "client", "address", "age(secs)", "last server", "connects", "sent", "received");
         long now = System.currentTimeMillis();
@@ -48,13 +50,13 @@ public final class StatusPage {
             if (c.lastConnectMillis() == 0) {
                 continue;
             }
-            row(s, c.slot(), c.address() == null ? "unix" : AddressText.of(c.address()),
+            row(s, c.slot(), Replies.clientText(c),
                     (now - c.lastConnectMillis()) / 1000, c.lastBackend(), c.connects(), c.bytesToClient(),
                     c.bytesFromClient());
         }
         List<ConnectionInfo> open = b.connections();
         long last = open.stream().mapToLong(ConnectionInfo::id).max().orElse(0);
-        s.append("</table>\n<h2>Active connections</h2>Number of connections: ").append(b.limits().maxConnections())
+        s.append("</table>\n<h2>Active connections</h2>Number of connections: ").append(config.limits().maxConnections())
                 .append(" max, ").append(open.size()).append(" used, ").append(last).append(" last<p>")
                 .append("<table bgcolor=\"#c0c0c0\">\n");
         header(s, "connection", "downfd", "upfd", "pending data down", "pending data up", "client", "server");
@@ -67,15 +69,15 @@ public final class StatusPage {
     }
 
     /** pen's text dump (USR1 without -w), one diagnostic line per element. */
-    public static List<String> text(Balancer b, int current) {
-        List<String> lines = new java.util.ArrayList<>();
-        lines.add("Time " + LocalDateTime.now().format(Interpreter.TIME) + ", " + b.backendSlots() + " servers, "
+    public static List<String> text(BalancerConfig config, LiveView b, int current) {
+        List<String> lines = new ArrayList<>();
+        lines.add("Time " + LocalDateTime.now().format(Replies.TIME) + ", " + config.backendSlots() + " servers, "
                 + current + " current");
         for (BackendStats x : b.backends()) {
             lines.add("Server " + x.index() + " status:");
-            lines.add("address " + Interpreter.addressText(x));
+            lines.add("address " + Replies.addressText(x));
             lines.add(Long.toString(x.lastFailureMillis() / 1000));
-            lines.add("port " + (x.backend().address().isUnix() ? 0 : x.backend().address().port()));
+            lines.add("port " + Replies.port(x.backend()));
             lines.add(x.activeConnections() + " connections (" + x.backend().maxConnections() + " soft, "
                     + x.backend().hardMaxConnections() + " hard)");
             lines.add(x.bytesToBackend() + " sent, " + x.bytesFromBackend() + " received");
@@ -86,7 +88,7 @@ public final class StatusPage {
                 continue;
             }
             lines.add("Client " + c.slot() + " status:");
-            lines.add("address " + (c.address() == null ? "unix" : AddressText.of(c.address())));
+            lines.add("address " + Replies.clientText(c));
             lines.add("age " + (now - c.lastConnectMillis()) / 1000 + ", last server " + c.lastBackend() + ", "
                     + c.connects() + " connects");
             lines.add(c.bytesToClient() + " sent, " + c.bytesFromClient() + " received");

@@ -2,7 +2,6 @@ package dev.pen.launcher.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.pen.api.AccessList;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -44,29 +43,29 @@ class ControlServerTest {
 
     @Test
     void answersOneCommandPerConnection() throws Exception {
-        control = ControlServer.open("127.0.0.1:0", interpreter, host.balancer::accessList, host);
+        control = ControlServer.open("127.0.0.1:0", interpreter, n -> host.config.accessLists().get(n), host);
         assertThat(penctl(tcpTarget(), "mode")).isEqualTo("no hash no roundrobin no stubborn no weight no prio\n");
     }
 
     @Test
     void servesAUnixSocketPath() throws Exception {
         Path socket = dir.resolve("pen.ctl");
-        control = ControlServer.open(socket.toString(), interpreter, host.balancer::accessList, host);
+        control = ControlServer.open(socket.toString(), interpreter, n -> host.config.accessLists().get(n), host);
         assertThat(penctl(socket.toString(), "blacklist", "9")).isEqualTo("9\n");
     }
 
     @Test
     void clientDeniedByControlAclIsClosedWithoutReply() throws Exception {
-        host.balancer.setAccessList(2, AccessList.empty().with(AccessList.Entry.parse("permit", "127.0.0.2", null)));
+        interpreter.execute("acl 2 permit 127.0.0.2");
         interpreter.execute("control_acl 2");
-        control = ControlServer.open("127.0.0.1:0", interpreter, host.balancer::accessList, host);
+        control = ControlServer.open("127.0.0.1:0", interpreter, n -> host.config.accessLists().get(n), host);
         assertThat(penctl(tcpTarget(), "mode")).isEmpty();
         assertThat(host.diagnostics).contains("do_ctrl: not from there");
     }
 
     @Test
     void silentClientDoesNotHoldUpOthers() throws Exception {
-        control = ControlServer.open("127.0.0.1:0", interpreter, host.balancer::accessList, host);
+        control = ControlServer.open("127.0.0.1:0", interpreter, n -> host.config.accessLists().get(n), host);
         try (Socket silent = new Socket("127.0.0.1", ((InetSocketAddress) control.localAddress()).getPort())) {
             assertThat(penctl(tcpTarget(), "timeout")).isEqualTo("3\n");
         }

@@ -1,28 +1,41 @@
 package dev.pen.launcher.control;
 
-import dev.pen.api.Balancer;
+import dev.pen.api.BalancerConfig;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A {@link ControlHost} around an {@link OfflineBalancer} that records what the interpreter asked of it. */
+/**
+ * A {@link ControlHost} before start-up: a plain configuration (listen port 0 until set), live actions kept in
+ * {@link PendingActions}, and a record of what the interpreter asked of it.
+ */
 final class FakeHost implements ControlHost {
-    final OfflineBalancer balancer = new OfflineBalancer();
-    final List<String> listens = new ArrayList<>();
+    BalancerConfig config = BalancerConfig.builder().listen("0").build();
+    final PendingActions live = new PendingActions(() -> config);
+    final List<BalancerConfig> updates = new ArrayList<>();
     final List<String> logs = new ArrayList<>();
     final List<String> diagnostics = new ArrayList<>();
-    boolean exitEnabled;
+    /** When set, every update is refused with this message, as a balancer refuses one it cannot apply. */
+    String refusal;
     int exits;
     String statusPage;
 
     @Override
-    public Balancer balancer() {
-        return balancer;
+    public BalancerConfig config() {
+        return config;
     }
 
     @Override
-    public void listen(String address) {
-        dev.pen.api.Address.parseListen(address, "tcp");
-        listens.add(address);
+    public void update(BalancerConfig next) {
+        if (refusal != null) {
+            throw new IllegalStateException(refusal);
+        }
+        updates.add(next);
+        config = next;
+    }
+
+    @Override
+    public LiveView live() {
+        return live;
     }
 
     @Override
@@ -33,16 +46,6 @@ final class FakeHost implements ControlHost {
     @Override
     public String writeStatus() {
         return statusPage;
-    }
-
-    @Override
-    public String commandLineFlags() {
-        return "-f -X";
-    }
-
-    @Override
-    public boolean exitEnabled() {
-        return exitEnabled;
     }
 
     @Override

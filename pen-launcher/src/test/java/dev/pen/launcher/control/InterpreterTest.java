@@ -2,6 +2,7 @@ package dev.pen.launcher.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pen.api.Address;
 import dev.pen.api.Backend;
 import dev.pen.api.BackendState;
 import java.io.IOException;
@@ -26,8 +27,8 @@ class InterpreterTest {
     @BeforeEach
     void twoServers() {
         pen = new Interpreter(host, settings, fileReplies::add);
-        host.balancer.setBackend(0, Backend.parse("127.0.0.1:18081", 80));
-        host.balancer.setBackend(1, Backend.parse("127.0.0.1:18082", 80));
+        host.config = host.config.toBuilder().backend(0, Backend.parse("127.0.0.1:18081", 80))
+                .backend(1, Backend.parse("127.0.0.1:18082", 80)).build();
         settings.setListen("18080");
         settings.setControl("127.0.0.1:18100");
     }
@@ -77,49 +78,49 @@ class InterpreterTest {
     @Test
     void httpAndNoHttpSwitchTheBalancersHttpModeAndWriteShowsIt() throws IOException {
         pen.execute("http");
-        assertThat(host.balancer.httpMode()).isTrue();
+        assertThat(host.config.http()).isTrue();
         Path file = dir.resolve("on.cfg");
         pen.execute("write " + file);
         assertThat(Files.readAllLines(file)).contains("http").doesNotContain("no http");
         pen.execute("no http");
-        assertThat(host.balancer.httpMode()).isFalse();
+        assertThat(host.config.http()).isFalse();
         pen.execute("write " + file);
         assertThat(Files.readAllLines(file)).contains("no http").doesNotContain("http");
     }
 
     @Test
     void idleTimeoutInUdpModeIsTheSessionTimeout() {
-        host.balancer.setUdp(true);
+        host.config = host.config.toBuilder().udp(true).build();
         assertThat(pen.execute("idle_timeout")).isEqualTo("Idle timeout: 60 seconds\n");
         assertThat(pen.execute("idle_timeout 5")).isEqualTo("Idle timeout: 5 seconds\n");
-        assertThat(host.balancer.udpIdleTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(host.config.udpIdleTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
         assertThat(pen.execute("idle_timeout -1")).contains("-1").contains("expected");
-        assertThat(host.balancer.udpIdleTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(host.config.udpIdleTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
     }
 
     @Test
     void changedUdpSessionTimeoutIsWrittenSoThatItReadsBack() throws IOException {
-        host.balancer.setUdp(true);
+        host.config = host.config.toBuilder().udp(true).build();
         pen.execute("idle_timeout 7");
         Path file = dir.resolve("udp.cfg");
         pen.execute("write " + file);
         assertThat(Files.readAllLines(file)).contains("idle_timeout 7");
-        host.balancer.setUdpIdleTimeout(java.time.Duration.ofSeconds(60));
+        host.config = host.config.toBuilder().udpIdleTimeout(java.time.Duration.ofSeconds(60)).build();
         pen.executeFile(file);
-        assertThat(host.balancer.udpIdleTimeout()).isEqualTo(java.time.Duration.ofSeconds(7));
+        assertThat(host.config.udpIdleTimeout()).isEqualTo(java.time.Duration.ofSeconds(7));
     }
 
     @Test
     void idleTimeoutInTcpModeLeavesTheUdpTimeoutAlone() {
         assertThat(pen.execute("idle_timeout 9")).isEqualTo("Idle timeout: 9 seconds\n");
-        assertThat(host.balancer.udpIdleTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
+        assertThat(host.config.udpIdleTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
     }
 
     @Test
     void setterRepliesWithTheNewValue() {
         assertThat(pen.execute("blacklist 7")).isEqualTo("7\n");
         assertThat(pen.execute("timeout 9")).isEqualTo("9\n");
-        assertThat(host.balancer.limits().connectTimeout().toSeconds()).isEqualTo(9);
+        assertThat(host.config.limits().connectTimeout().toSeconds()).isEqualTo(9);
     }
 
     @Test
@@ -154,7 +155,7 @@ class InterpreterTest {
     void commentsAndEmptyLinesGetNoReply() {
         assertThat(pen.execute("# hash")).isEmpty();
         assertThat(pen.execute("   ")).isEmpty();
-        assertThat(host.balancer.modes().hash()).isFalse();
+        assertThat(host.config.modes().hash()).isFalse();
     }
 
     @Test
@@ -165,7 +166,7 @@ class InterpreterTest {
 
     @Test
     void exitWithPermissionStopsSilently() {
-        host.exitEnabled = true;
+        settings.setCommandLine(new Settings.CommandLine(false, true, null, null, null));
         assertThat(pen.execute("exit")).isEmpty();
         assertThat(host.exits).isEqualTo(1);
     }
@@ -173,7 +174,7 @@ class InterpreterTest {
     @Test
     void serverCommandChangesLimitsAndKeepsTheAddress() {
         pen.execute("server 0 max 5 hard 7 weight 3 prio 2");
-        Backend b = host.balancer.backend(0).orElseThrow().backend();
+        Backend b = host.config.backend(0).orElseThrow();
         assertThat(b.maxConnections()).isEqualTo(5);
         assertThat(b.hardMaxConnections()).isEqualTo(7);
         assertThat(b.weight()).hasValue(3);
@@ -192,32 +193,32 @@ class InterpreterTest {
     @Test
     void serverBlacklistBlacklistsAndZeroLiftsIt() {
         pen.execute("server 1 blacklist 60");
-        assertThat(host.balancer.backend(1).orElseThrow().state()).isEqualTo(BackendState.BLACKLISTED);
+        assertThat(host.live.backend(1).orElseThrow().state()).isEqualTo(BackendState.BLACKLISTED);
         pen.execute("server 1 blacklist 0");
-        assertThat(host.balancer.backend(1).orElseThrow().state()).isEqualTo(BackendState.UP);
+        assertThat(host.live.backend(1).orElseThrow().state()).isEqualTo(BackendState.UP);
     }
 
     @Test
     void serverCommandWithUnknownKeywordIsAnErrorAndChangesNothing() {
         String reply = pen.execute("server 0 max 5 colour blue");
         assertThat(reply).contains("colour").contains("expected");
-        assertThat(host.balancer.backend(0).orElseThrow().backend().maxConnections()).isZero();
+        assertThat(host.config.backend(0).orElseThrow().maxConnections()).isZero();
     }
 
     @Test
     void serverCommandForAMissingServerWithoutAddressIsAnError() {
         assertThat(pen.execute("server 99 max 1")).contains("no server 99");
-        assertThat(host.balancer.backendSlots()).isEqualTo(2);
+        assertThat(host.config.backendSlots()).isEqualTo(2);
     }
 
     @Test
     void aclEntriesAppendAndDecideInOrder() throws Exception {
         pen.execute("acl 1 deny 127.0.0.2");
         pen.execute("acl 1 permit 127.0.0.0 255.0.0.0");
-        assertThat(host.balancer.accessList(1).permits(InetAddress.getByName("127.0.0.2"))).isFalse();
-        assertThat(host.balancer.accessList(1).permits(InetAddress.getByName("127.0.0.3"))).isTrue();
+        assertThat(host.config.accessLists().get(1).permits(InetAddress.getByName("127.0.0.2"))).isFalse();
+        assertThat(host.config.accessLists().get(1).permits(InetAddress.getByName("127.0.0.3"))).isTrue();
         pen.execute("no acl 1");
-        assertThat(host.balancer.accessList(1).entries()).isEmpty();
+        assertThat(host.config.accessLists().get(1).entries()).isEmpty();
     }
 
     @Test
@@ -260,7 +261,8 @@ class InterpreterTest {
     @Test
     void listenWithAddressMovesTheListenerAndEchoesIt() {
         assertThat(pen.execute("listen 127.0.0.1:pop3")).isEqualTo("127.0.0.1:pop3\n");
-        assertThat(host.listens).containsExactly("127.0.0.1:pop3");
+        assertThat(host.config.listen()).isEqualTo(Address.of("127.0.0.1", 110));
+        assertThat(pen.execute("listen")).isEqualTo("127.0.0.1:pop3\n");
     }
 
     @Test
@@ -290,19 +292,20 @@ class InterpreterTest {
         FakeHost other = new FakeHost();
         Interpreter fresh = new Interpreter(other, new Settings(), r -> { });
         fresh.executeFile(file);
-        assertThat(other.balancer.modes()).isEqualTo(host.balancer.modes());
-        assertThat(other.balancer.limits()).isEqualTo(host.balancer.limits());
-        assertThat(other.balancer.accessList(2)).isEqualTo(host.balancer.accessList(2));
-        assertThat(other.balancer.accessList(3)).isEqualTo(host.balancer.accessList(3));
-        assertThat(other.balancer.backend(0).orElseThrow().backend())
-                .isEqualTo(host.balancer.backend(0).orElseThrow().backend());
-        assertThat(other.balancer.backend(1).orElseThrow().backend())
-                .isEqualTo(host.balancer.backend(1).orElseThrow().backend());
+        assertThat(other.config.modes()).isEqualTo(host.config.modes());
+        assertThat(other.config.limits()).isEqualTo(host.config.limits());
+        assertThat(other.config.accessLists().get(2)).isEqualTo(host.config.accessLists().get(2));
+        assertThat(other.config.accessLists().get(3)).isEqualTo(host.config.accessLists().get(3));
+        assertThat(other.config.backend(0).orElseThrow())
+                .isEqualTo(host.config.backend(0).orElseThrow());
+        assertThat(other.config.backend(1).orElseThrow())
+                .isEqualTo(host.config.backend(1).orElseThrow());
         assertThat(fresh.execute("web_stats")).isEqualTo("/tmp/x.html\n");
     }
 
     @Test
     void writeUsesPensLayout() throws IOException {
+        settings.setCommandLine(new Settings.CommandLine(true, true, null, null, null));
         Path file = dir.resolve("pen.cfg");
         pen.execute("write " + file);
         List<String> lines = Files.readAllLines(file);
@@ -324,7 +327,7 @@ class InterpreterTest {
         Files.writeString(file, "# comment\n\nblacklist 7\nfrobnicate\nhash\n");
         pen.executeFile(file);
         assertThat(fileReplies).containsExactly("7\n", "do_cmd: ignoring command starting with 'frobnicate'\n");
-        assertThat(host.balancer.modes().hash()).isTrue();
+        assertThat(host.config.modes().hash()).isTrue();
     }
 
     @Test
@@ -332,7 +335,7 @@ class InterpreterTest {
         Path inner = dir.resolve("inner.cfg");
         Files.writeString(inner, "stubborn\n");
         assertThat(pen.execute("include " + inner)).isEmpty();
-        assertThat(host.balancer.modes().stubborn()).isTrue();
+        assertThat(host.config.modes().stubborn()).isTrue();
     }
 
     @Test
@@ -351,6 +354,125 @@ class InterpreterTest {
     @Test
     void countryAclIsAnsweredAsNotSupported() {
         assertThat(pen.execute("acl 3 permit country SE")).contains("not supported");
-        assertThat(host.balancer.accessList(3).entries()).isEmpty();
+        assertThat(host.config.accessLists().get(3).entries()).isEmpty();
+    }
+
+    @Test
+    void commandsBeforeStartUpActOnThePlainConfig() {
+        pen.execute("hash");
+        pen.execute("blacklist 12");
+        pen.execute("server 2 address 127.0.0.1 port 18083 max 4");
+        assertThat(host.config.modes().hash()).isTrue();
+        assertThat(host.config.limits().blacklistTime().toSeconds()).isEqualTo(12);
+        assertThat(host.config.backend(2)).hasValue(Backend.parse("127.0.0.1:18083:4", 80));
+        assertThat(host.updates).hasSize(3);
+    }
+
+    @Test
+    void readOnlyCommandsApplyNoUpdate() {
+        pen.execute("servers");
+        pen.execute("mode");
+        pen.execute("blacklist");
+        pen.execute("hash");
+        pen.execute("hash");
+        assertThat(host.updates).hasSize(1);
+    }
+
+    @Test
+    void serverDrainOneShowsDrainAfterPensFieldsAndDrainZeroRemovesIt() {
+        assertThat(pen.execute("server 1 drain 1")).isEmpty();
+        assertThat(pen.execute("servers")).isEqualTo(
+                "0 addr 127.0.0.1 port 18081 conn 0 max 0 hard 0 weight 0 prio 0 sx 0 rx 0\n"
+                        + "1 addr 127.0.0.1 port 18082 conn 0 max 0 hard 0 weight 0 prio 0 sx 0 rx 0 drain 1\n");
+        assertThat(pen.execute("server 1 drain 0")).isEmpty();
+        assertThat(pen.execute("servers")).doesNotContain("drain");
+    }
+
+    @Test
+    void serverDrainTogetherWithAChangeDrainsTheChangedServer() {
+        pen.execute("server 0 max 3 drain 1");
+        assertThat(pen.execute("servers")).startsWith(
+                "0 addr 127.0.0.1 port 18081 conn 0 max 3 hard 0 weight 0 prio 0 sx 0 rx 0 drain 1\n");
+    }
+
+    @Test
+    void serverDrainWithAValueOtherThanOneOrZeroIsAnErrorAndChangesNothing() {
+        assertThat(pen.execute("server 1 drain yes")).isEqualTo(
+                "server drain: unexpected value 'yes' (expected 1 to drain, 0 to end draining)\n");
+        assertThat(host.live.backend(1).orElseThrow().state()).isEqualTo(BackendState.UP);
+    }
+
+    @Test
+    void serverDrainBeforeStartUpOfASlotNotFilledYetIsKept() {
+        assertThat(pen.execute("server 2 drain 1")).isEmpty();
+        pen.execute("server 2 address 127.0.0.1 port 18083");
+        assertThat(pen.execute("servers")).endsWith(" sx 0 rx 0 drain 1\n");
+    }
+
+    @Test
+    void refusedUpdateGetsOneErrorLineAndLeavesTheConfigAsItWas() {
+        var before = host.config;
+        host.refusal = "can't bind local address 127.0.0.1:18090: Address already in use";
+        assertThat(pen.execute("listen 127.0.0.1:18090"))
+                .isEqualTo("listen: can't bind local address 127.0.0.1:18090: Address already in use\n");
+        assertThat(pen.execute("hash")).startsWith("hash: ").hasLineCount(1);
+        assertThat(host.config).isSameAs(before);
+        assertThat(pen.execute("listen")).isEqualTo("18080\n");
+    }
+
+    @Test
+    void listenToTheSameAddressAgainAppliesNoUpdate() {
+        pen.execute("listen 127.0.0.1:18080");
+        int updates = host.updates.size();
+        assertThat(pen.execute("listen 127.0.0.1:18080")).isEqualTo("127.0.0.1:18080\n");
+        assertThat(host.updates).hasSize(updates);
+    }
+
+    @Test
+    void writeOfDefaultsIsPensFileAndNothingMore() throws IOException {
+        host.config = host.config.toBuilder().udp(true).build();
+        Path file = dir.resolve("defaults.cfg");
+        pen.execute("write " + file);
+        List<String> lines = Files.readAllLines(file);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            expected.add("no acl " + i);
+        }
+        expected.addAll(List.of("no ascii", "blacklist 30", "client_acl 0", "control_acl 0", "debug 0", "no hash",
+                "no http", "no log", "no roundrobin", "server 0 acl 0 address 127.0.0.1 port 18081 max 0 hard 0",
+                "server 1 acl 0 address 127.0.0.1 port 18082 max 0 hard 0", "no stubborn", "tcp_fastclose off",
+                "no tcp_nodelay", "timeout 3", "tracking 0", "no web_stats", "no weight", "no prio"));
+        assertThat(lines.get(1)).isEqualTo("# pen -U -F '" + file + "' -C 127.0.0.1:18100 18080");
+        assertThat(lines.subList(2, lines.size())).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void writeNamesNonDefaultLimitsAndServersOnThePenLine() throws IOException {
+        pen.execute("clients_max 4096");
+        pen.execute("conn_max 600");
+        Path file = dir.resolve("limits.cfg");
+        pen.execute("write " + file);
+        assertThat(Files.readAllLines(file).get(1)).isEqualTo("# pen -c 4096 -x 600 -F '" + file
+                + "' -C 127.0.0.1:18100 18080");
+    }
+
+    @Test
+    void everyBadCommandGetsOneLine() {
+        for (String bad : List.of("blacklist soon", "server x", "server 0 colour blue", "acl 12 deny 1.2.3.4",
+                "no acl x", "listen 99999", "client_acl 12", "tcp_fastclose sideways", "server 0 drain")) {
+            assertThat(pen.execute(bad)).as(bad).hasLineCount(1).endsWith("\n");
+        }
+    }
+
+    @Test
+    void noForAnUnknownWordIsIgnoredSilently() {
+        assertThat(pen.execute("no frobnicate")).isEmpty();
+        assertThat(pen.execute("no")).isEmpty();
+    }
+
+    @Test
+    void everyCommandButANegativeFormHasAHelpLine() {
+        assertThat(pen.commands()).filteredOn(c -> !c.name().startsWith("no "))
+                .allSatisfy(c -> assertThat(c.help()).as(c.name()).isNotBlank());
     }
 }

@@ -112,6 +112,17 @@ class PenctlIT {
     }
 
     @Test
+    void serverDrainedByPenctlTakesNoNewClientsUntilDrainZero() throws Exception {
+        String first = NamedBackends.which(port);
+        int index = first.equals("backend1") ? 0 : 1;
+        assertThat(penctl("server", Integer.toString(index), "drain", "1")).isEmpty();
+        assertThat(penctl("servers").lines().toList().get(index)).endsWith(" drain 1");
+        assertThat(NamedBackends.which(port)).isNotEqualTo(first);
+        assertThat(penctl("server", Integer.toString(index), "drain", "0")).isEmpty();
+        assertThat(penctl("servers")).doesNotContain("drain");
+    }
+
+    @Test
     void badCommandIsAnsweredWithAnErrorWhileTrafficFlows() throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);

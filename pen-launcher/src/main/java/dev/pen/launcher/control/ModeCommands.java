@@ -1,0 +1,81 @@
+package dev.pen.launcher.control;
+
+import dev.pen.api.BalancerConfig;
+import dev.pen.api.Limits;
+import dev.pen.api.Modes;
+import dev.pen.launcher.control.Command.Outcome;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.ToIntFunction;
+
+/** pen's selection modes ({@code hash}, {@code roundrobin}...), http mode and limits ({@code blacklist}, ...). */
+final class ModeCommands {
+    private ModeCommands() {
+    }
+
+    static List<Command> all(Settings settings) {
+        return List.of(
+                mode("hash", "hash the client address for the first choice (-h)", Modes::withHash),
+                mode("roundrobin", "round robin, ignoring the client table (-r)", Modes::withRoundRobin),
+                mode("stubborn", "never fail over to another server (-s)", Modes::withStubborn),
+                mode("weight", "choose by weight (-W)", Modes::withWeight),
+                mode("prio", "choose by priority", Modes::withPrio),
+                mode("no hash", "", Modes::withHash),
+                mode("no roundrobin", "", Modes::withRoundRobin),
+                mode("no stubborn", "", Modes::withStubborn),
+                mode("no weight", "", Modes::withWeight),
+                mode("no prio", "", Modes::withPrio),
+                new Command("mode", "show the mode flags", (c, w) -> Outcome.reply(c, c.modes() + "\n")),
+                Command.set("http", "add X-Forwarded-For to HTTP requests (-H)", b -> b.http(true)),
+                Command.set("no http", "", b -> b.http(false)),
+                limit("blacklist", "[SECONDS]: how long a failed server is passed over (-b)", 0, "seconds, 0 or more",
+                        l -> (int) l.blacklistTime().toSeconds(), (l, n) -> l.withBlacklistTime(Duration.ofSeconds(n))),
+                limit("timeout", "[SECONDS]: the connect timeout (-t)", 1, "seconds, 1 or more",
+                        l -> (int) l.connectTimeout().toSeconds(), (l, n) -> l.withConnectTimeout(Duration.ofSeconds(n))),
+                limit("tracking", "[SECONDS]: how long clients are remembered, 0 = forever (-T)", 0,
+                        "seconds, 0 or more (0 = forever)", l -> (int) l.trackingTime().toSeconds(),
+                        (l, n) -> l.withTrackingTime(Duration.ofSeconds(n))),
+                limit("clients_max", "[N]: grow the client table (-c)", 1, "a number of clients, 1 or more",
+                        Limits::clientTableSize, (l, n) -> n > l.clientTableSize() ? l.withClientTableSize(n) : l),
+                limit("conn_max", "[N]: grow the connection limit (-x)", 1, "a number of connections, 1 or more",
+                        Limits::maxConnections, (l, n) -> n > l.maxConnections() ? l.withMaxConnections(n) : l),
+                new Command("idle_timeout", "[SECONDS]: the UDP session timeout with -U, recorded otherwise",
+                        (c, w) -> idleTimeout(settings, c, w)));
+    }
+
+    private static Command mode(String name, String help, BiFunction<Modes, Boolean, Modes> with) {
+        boolean on = !name.startsWith("no ");
+        return Command.change(name, help, (c, w) -> c.toBuilder().modes(with.apply(c.modes(), on)).build());
+    }
+
+    /** A limit that replies its value, after setting it when given. */
+    private static Command limit(String name, String help, int min, String expected, ToIntFunction<Limits> get,
+            BiFunction<Limits, Integer, Limits> set) {
+        return new Command(name, help, (c, w) -> {
+            BalancerConfig next = c;
+            if (w.arg(0) != null) {
+                int n = w.number(0, min, Integer.MAX_VALUE, expected);
+                next = c.toBuilder().limits(set.apply(c.limits(), n)).build();
+            }
+            return Outcome.reply(next, get.applyAsInt(next.limits()) + "\n");
+        });
+    }
+
+    /**
+     * pen closes any connection idle this long, its UDP sessions included; here that is the UDP session timeout
+     * (default 60 s), as TCP connections have no idle timeout yet, so without -U it is only recorded.
+     */
+    private static Outcome idleTimeout(Settings settings, BalancerConfig c, Words w) {
+        Integer seconds = w.arg(0) == null ? null : w.number(0, 0, Integer.MAX_VALUE, "seconds, 0 or more");
+        if (c.udp()) {
+            BalancerConfig next = seconds == null ? c
+                    : c.toBuilder().udpIdleTimeout(Duration.ofSeconds(seconds)).build();
+            return Outcome.reply(next, "Idle timeout: " + next.udpIdleTimeout().toSeconds() + " seconds\n");
+        }
+        if (seconds != null) {
+            settings.idleTimeout = seconds;
+        }
+        return Outcome.reply(c, "Idle timeout: " + settings.idleTimeout + " seconds\n");
+    }
+}

@@ -1,0 +1,119 @@
+package dev.pen.launcher.control;
+
+import dev.pen.api.AccessList;
+import dev.pen.api.Address;
+import dev.pen.api.Backend;
+import dev.pen.api.BalancerConfig;
+import dev.pen.launcher.control.Command.Outcome;
+import java.time.Duration;
+import java.util.List;
+import java.util.OptionalInt;
+
+/** pen's {@code server N key value...} and {@code servers}. */
+final class ServerCommands {
+    private ServerCommands() {
+    }
+
+    static List<Command> all(ControlHost host) {
+        return List.of(
+                new Command("server", "N [acl A] [address HOST|PATH] [port P] [max M] [hard H] [weight W] [prio P]"
+                        + " [blacklist SECONDS] [drain 1|0]: change, add or blacklist server N",
+                        (c, w) -> server(host, c, w)),
+                new Command("servers", "list the servers with their figures",
+                        (c, w) -> Outcome.reply(c, Replies.servers(c, host.live()))));
+    }
+
+    /** The keyword/value pairs of one {@code server} command, checked; null for a keyword not given. */
+    private static final class Request {
+        String address;
+        Integer port;
+        Integer max;
+        Integer hard;
+        Integer weight;
+        Integer prio;
+        Integer acl;
+        Integer blacklist;
+        Integer drain;
+
+        Request(Words w) {
+            for (int i = 1; i < w.count(); i += 2) {
+                String key = w.arg(i);
+                String v = w.arg(i + 1);
+                if (v == null) {
+                    throw new BadArgument("server: " + key + " without a value");
+                }
+                String what = "server " + key;
+                switch (key) {
+                    case "acl" -> acl = Words.number(what, v, 0, AccessList.LISTS - 1, "an acl number 0..9");
+                    case "address" -> address = v;
+                    case "port" -> port = Words.port("server port", v);
+                    case "max" -> max = Words.number(what, v, 0, Integer.MAX_VALUE, "connections, 0 or more");
+                    case "hard" -> hard = Words.number(what, v, 0, Integer.MAX_VALUE, "connections, 0 or more");
+                    case "blacklist" -> blacklist = Words.number(what, v, 0, Integer.MAX_VALUE, "seconds, 0 or more");
+                    case "weight" -> weight = Words.number(what, v, 0, Integer.MAX_VALUE, "a weight, 0 or more");
+                    case "prio" -> prio = Words.number(what, v, Integer.MIN_VALUE, Integer.MAX_VALUE, "a priority");
+                    case "drain" -> drain = Words.number(what, v, 0, 1, "1 to drain, 0 to end draining");
+                    default -> throw new BadArgument("server: unexpected keyword '" + key
+                            + "' (expected acl, address, port, max, hard, blacklist, weight, prio or drain)");
+                }
+            }
+        }
+
+        boolean changesSpec() {
+            return address != null || port != null || max != null || hard != null || weight != null || prio != null
+                    || acl != null;
+        }
+    }
+
+    private static Outcome server(ControlHost host, BalancerConfig c, Words w) {
+        int n = Words.number("server", w.arg(0), 0, BalancerConfig.MAX_SLOTS, "a server number, 0 or more");
+        Request r = new Request(w);
+        Backend base = c.backend(n).orElse(null);
+        if (base == null && r.changesSpec() && r.address == null) {
+            throw new BadArgument("server: no server " + n + " (expected server " + n
+                    + " address HOST port PORT to add it)");
+        }
+        boolean action = r.blacklist != null || r.drain != null;
+        if (base == null && !r.changesSpec() && action && !host.live().beforeStart()) {
+            throw new BadArgument("server: no server " + n);
+        }
+        BalancerConfig next = r.changesSpec() ? c.toBuilder().backend(n, backend(n, base, r)).build() : c;
+        // Blacklisting and draining act on the running servers, once the new spec is in force.
+        return new Outcome(next, "", () -> {
+            if (r.blacklist != null) {
+                host.live().blacklistBackend(n, Duration.ofSeconds(r.blacklist));
+            }
+            if (r.drain != null) {
+                host.live().drainBackend(n, r.drain == 1);
+            }
+        });
+    }
+
+    private static Backend backend(int n, Backend base, Request r) {
+        Address where;
+        if (r.address != null) {
+            if (r.address.indexOf('/') >= 0) {
+                where = Address.unix(r.address);
+            } else {
+                int p = r.port != null ? r.port : base != null && !base.address().isUnix() ? base.address().port() : 0;
+                if (p == 0) {
+                    throw new BadArgument("server: no port for server " + n + " (expected port PORT)");
+                }
+                where = Address.of(r.address, p);
+            }
+        } else if (r.port != null) {
+            if (base.address().isUnix()) {
+                throw new BadArgument("server: server " + n + " is a Unix socket; it has no port");
+            }
+            where = Address.of(base.address().host(), r.port);
+        } else {
+            where = base.address();
+        }
+        return new Backend(where,
+                r.max != null ? r.max : base == null ? 0 : base.maxConnections(),
+                r.hard != null ? r.hard : base == null ? 0 : base.hardMaxConnections(),
+                r.weight != null ? OptionalInt.of(r.weight) : base == null ? OptionalInt.empty() : base.weight(),
+                r.prio != null ? r.prio : base == null ? 0 : base.priority(),
+                r.acl != null ? r.acl : base == null ? 0 : base.acl());
+    }
+}

@@ -1,0 +1,177 @@
+package dev.pen.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pen.api.Address;
+import dev.pen.api.BackendState;
+import dev.pen.api.Balancer;
+import dev.pen.api.BalancerConfig;
+import dev.pen.launcher.cli.OptionParser;
+import dev.pen.launcher.cli.Options;
+import dev.pen.launcher.control.Interpreter;
+import dev.pen.launcher.control.Settings;
+import dev.pen.launcher.log.Diagnostics;
+import dev.pen.launcher.log.PenLog;
+import dev.pen.netty.testing.Clients;
+import dev.pen.netty.testing.Closer;
+import dev.pen.netty.testing.NamedBackend;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The start sequence and the control host around a real balancer on loopback, without bin/pen. */
+class BalancerHostTest {
+    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+    private final Closer closer = new Closer();
+    private final List<String> fileReplies = new ArrayList<>();
+    private NamedBackend one;
+    private NamedBackend two;
+    private BalancerHost host;
+    private BalancerConfig config;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void twoBackends() {
+        one = closer.keep(new NamedBackend("one"));
+        two = closer.keep(new NamedBackend("two"));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        closer.close();
+    }
+
+    /** Runs the start sequence for pen's command line {@code args}, up to the one config, starting nothing. */
+    private void configure(String... args) throws Exception {
+        Options o = OptionParser.parse(List.of(args));
+        Settings settings = StartSequence.settings(o);
+        Diagnostics diagnostics = closer.keep(new Diagnostics(settings::debug, QUIET));
+        PenLog penLog = closer.keep(new PenLog(diagnostics));
+        host = new BalancerHost(StartSequence.initial(o, QUIET), settings, diagnostics, penLog,
+                new Events(diagnostics), () -> { }, fileReplies::add);
+        config = StartSequence.configure(o, host, settings, QUIET, List.of());
+    }
+
+    private Balancer start() {
+        return closer.keep(host.start(config, false));
+    }
+
+    private Interpreter pen() {
+        return host.interpreter();
+    }
+
+    private Path file(String text) throws Exception {
+        Path f = Files.createTempFile(dir, "pen", ".cfg");
+        Files.writeString(f, text, StandardCharsets.ISO_8859_1);
+        return f;
+    }
+
+    @Test
+    void startSequenceBuildsOneConfigFromCommandsTheFileAndPositionalServers() throws Exception {
+        Path f = file("listen 127.0.0.1:0\nserver 0 acl 2 address 127.0.0.9 port 9\n"
+                + "server 1 address 127.0.0.1 port " + two.port() + "\nhash\n");
+        configure("-o", "blacklist 9", "-F", f.toString(), "-e", "127.0.0.1:" + one.port(), "127.0.0.1:1",
+                "127.0.0.1:" + one.port());
+        assertThat(config.listen()).isEqualTo(Address.of("127.0.0.1", 0));
+        assertThat(config.backend(0).orElseThrow().address()).isEqualTo(Address.of("127.0.0.1", one.port()));
+        assertThat(config.backend(0).orElseThrow().acl()).isEqualTo(2);
+        assertThat(config.backend(1).orElseThrow().address()).isEqualTo(Address.of("127.0.0.1", two.port()));
+        assertThat(config.modes().hash()).isTrue();
+        assertThat(config.limits().blacklistTime().toSeconds()).isEqualTo(9);
+        assertThat(config.emergency().address().port()).isEqualTo(one.port());
+        assertThat(host.running()).isNull();
+    }
+
+    @Test
+    void drainFromTheConfigFileTakesEffectAsTheBalancerStarts() throws Exception {
+        configure("-F", file("server 1 drain 1\n").toString(), "127.0.0.1:0", one.spec(), two.spec());
+        Balancer b = start();
+        assertThat(b.backend(1).orElseThrow().state()).isEqualTo(BackendState.DRAINING);
+        assertThat(b.backend(0).orElseThrow().state()).isEqualTo(BackendState.UP);
+    }
+
+    @Test
+    void serverDrainOneDrainsTheRunningServerAndDrainZeroEndsIt() throws Exception {
+        configure("-r", "127.0.0.1:0", one.spec(), two.spec());
+        Balancer b = start();
+        assertThat(pen().execute("server 0 drain 1")).isEmpty();
+        assertThat(b.backend(0).orElseThrow().state()).isEqualTo(BackendState.DRAINING);
+        assertThat(pen().execute("servers").lines().toList()).satisfiesExactly(
+                line -> assertThat(line).endsWith(" sx 0 rx 0 drain 1"),
+                line -> assertThat(line).endsWith(" sx 0 rx 0"));
+        int port = Clients.port(b.localAddress());
+        for (int i = 0; i < 3; i++) {
+            assertThat(Clients.greeting("127.0.0.1", port)).isEqualTo("two");
+        }
+        assertThat(pen().execute("server 0 drain 0")).isEmpty();
+        assertThat(b.backend(0).orElseThrow().state()).isEqualTo(BackendState.UP);
+        assertThat(pen().execute("servers")).doesNotContain("drain");
+    }
+
+    @Test
+    void serverDrainOfAnEmptySlotOfTheRunningBalancerIsAnError() throws Exception {
+        configure("127.0.0.1:0", one.spec());
+        start();
+        assertThat(pen().execute("server 7 drain 1")).isEqualTo("server: no server 7\n");
+        assertThat(pen().execute("server 7 blacklist 5")).isEqualTo("server: no server 7\n");
+    }
+
+    @Test
+    void listenOnAPortInUseRepliesOneErrorLineAndTheOldListenerKeepsServing() throws Exception {
+        configure("127.0.0.1:0", one.spec());
+        Balancer b = start();
+        BalancerConfig before = b.config();
+        int port = Clients.port(b.localAddress());
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            String reply = pen().execute("listen 127.0.0.1:" + busy.getLocalPort());
+            assertThat(reply).startsWith("listen: ").contains(Integer.toString(busy.getLocalPort())).hasLineCount(1);
+        }
+        assertThat(b.config()).isEqualTo(before);
+        assertThat(Clients.greeting("127.0.0.1", port)).isEqualTo("one");
+    }
+
+    @Test
+    void listenMovesTheListenerWhileOpenConnectionsCarryOn() throws Exception {
+        configure("127.0.0.1:0", one.spec());
+        Balancer b = start();
+        try (Socket open = Clients.connect("127.0.0.1", Clients.port(b.localAddress()))) {
+            assertThat(Clients.readLine(open)).isEqualTo("one");
+            int next = Clients.closedPort();
+            assertThat(pen().execute("listen 127.0.0.1:" + next)).isEqualTo("127.0.0.1:" + next + "\n");
+            assertThat(Clients.greeting("127.0.0.1", next)).isEqualTo("one");
+            open.getOutputStream().write("still here\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(Clients.readLine(open)).isEqualTo("still here");
+        }
+        assertThat(pen().execute("listen")).isEqualTo("127.0.0.1:" + Clients.port(b.localAddress()) + "\n");
+    }
+
+    @Test
+    void hupReadingTheFileAgainWithTheSameListenKeepsTheListenerAndItsConnections() throws Exception {
+        int port = Clients.closedPort();
+        Path f = file("listen 127.0.0.1:" + port + "\nserver 0 address 127.0.0.1 port " + one.port() + "\n");
+        configure("-F", f.toString());
+        Balancer b = start();
+        try (Socket open = Clients.connect("127.0.0.1", port)) {
+            assertThat(Clients.readLine(open)).isEqualTo("one");
+            host.reload();
+            assertThat(fileReplies).containsOnly("127.0.0.1:" + port + "\n");
+            open.getOutputStream().write("still here\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(Clients.readLine(open)).isEqualTo("still here");
+        }
+        assertThat(Clients.greeting("127.0.0.1", port)).isEqualTo("one");
+        assertThat(b.config().listen()).isEqualTo(Address.of("127.0.0.1", port));
+    }
+}
