@@ -114,21 +114,27 @@ final class BalancerHost implements ControlHost {
         return b != null ? b.config() : building;
     }
 
-    /**
-     * Commands run one at a time and nothing else in the launcher updates the balancer, so the configuration a
-     * command started from is still the one in force when its result is applied.
-     */
     @Override
-    public void update(BalancerConfig next) {
+    public void update(BalancerConfig expected, BalancerConfig next) {
         Balancer b = running;
         if (b == null) {
+            requireUnchanged(building, expected);
             building = next;
             return;
         }
-        BalancerConfig before = b.config();
-        b.update(next);
-        if (!next.listen().equals(before.listen())) {
+        b.update(c -> {
+            requireUnchanged(c, expected);
+            return next;
+        });
+        if (!next.listen().equals(expected.listen())) {
             diagnostics.debug(1, "listening on " + b.localAddress());
+        }
+    }
+
+    private static void requireUnchanged(BalancerConfig current, BalancerConfig expected) {
+        if (!current.equals(expected)) {
+            throw new IllegalStateException("the configuration changed while the command ran; nothing applied "
+                    + "(expected to apply it to the configuration it read: run it again)");
         }
     }
 

@@ -73,6 +73,10 @@ final class Launcher {
             }
             return e.status();
         }
+        if (options.help) {
+            out.print(Usage.text());
+            return 0;
+        }
         options.notices.forEach(err::println);
         configureLibraryLogging(options.debug);
         try {

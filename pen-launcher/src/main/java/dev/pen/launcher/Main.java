@@ -1,8 +1,5 @@
 package dev.pen.launcher;
 
-import dev.pen.launcher.cli.CommandLineException;
-import dev.pen.launcher.cli.OptionParser;
-import dev.pen.launcher.cli.Usage;
 import java.util.Arrays;
 import java.util.List;
 
@@ -17,20 +14,7 @@ public final class Main {
 
     public static void main(String[] args) {
         List<String> arguments = Arrays.asList(args);
-        if (asksForHelp(arguments)) {
-            System.out.print(Usage.text());
-            System.exit(0);
-        }
         int status = new Launcher(arguments, System.out, System.err, System.getenv("PEN_READY_FILE")).run();
         System.exit(status);
-    }
-
-    /** True when {@code --help} comes before any problem on the command line (which the launcher reports). */
-    static boolean asksForHelp(List<String> args) {
-        try {
-            return OptionParser.parse(args).help;
-        } catch (CommandLineException e) {
-            return false;
-        }
     }
 }

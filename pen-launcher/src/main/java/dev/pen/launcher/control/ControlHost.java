@@ -13,11 +13,12 @@ public interface ControlHost {
     BalancerConfig config();
 
     /**
-     * Makes {@code next} the configuration in force (a running balancer's {@code update}).
+     * Makes {@code next} the configuration in force (a running balancer's {@code update}) if {@code expected}, the
+     * one the command started from, is still in force: a change made meanwhile by anything else is never undone.
      *
      * @throws IllegalArgumentException or IllegalStateException naming why it was refused; nothing changed
      */
-    void update(BalancerConfig next);
+    void update(BalancerConfig expected, BalancerConfig next);
 
     /** Live figures and actions: the running balancer's, or those kept for it before start-up. */
     LiveView live();

@@ -81,7 +81,7 @@ public final class Interpreter {
                 BalancerConfig before = host.config();
                 Outcome outcome = command.handler().run(before, words);
                 if (!outcome.config().equals(before)) {
-                    host.update(outcome.config());
+                    host.update(before, outcome.config());
                 }
                 outcome.applied().run();
                 return outcome.reply();

@@ -1,7 +1,6 @@
 package dev.pen.launcher.control;
 
-import java.io.IOException;
-import java.net.InetAddress;
+import dev.pen.api.HostPort;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -89,15 +88,9 @@ final class TunableCommands {
     }
 
     private static String literalAddress(String ip) {
-        boolean literal = ip.indexOf(':') >= 0 || ip.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
-        try {
-            if (!literal) {
-                throw new IllegalArgumentException();
-            }
-            InetAddress.getByName(ip);
-            return ip;
-        } catch (IOException | IllegalArgumentException e) {
+        if (HostPort.ipLiteral(ip).isEmpty()) {
             throw new BadArgument("source: bad address '" + ip + "' (expected an IPv4 or IPv6 address)");
         }
+        return ip;
     }
 }

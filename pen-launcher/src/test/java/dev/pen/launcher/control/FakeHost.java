@@ -25,7 +25,10 @@ final class FakeHost implements ControlHost {
     }
 
     @Override
-    public void update(BalancerConfig next) {
+    public void update(BalancerConfig expected, BalancerConfig next) {
+        if (!expected.equals(config)) {
+            throw new IllegalStateException("updated from a configuration no longer in force");
+        }
         if (refusal != null) {
             throw new IllegalStateException(refusal);
         }

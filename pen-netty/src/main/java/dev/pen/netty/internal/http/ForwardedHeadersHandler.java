@@ -109,7 +109,7 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
                     if (b == CR || b == LF) {
                         i++; // blank lines between requests pass as they are
                     } else {
-                        emit(ctx, in, pieceStart, i, head);
+                        HeadBytes.emit(ctx, in, pieceStart, i, head);
                         head = null;
                         pieceStart = i;
                         state = State.HEAD;
@@ -151,21 +151,7 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
                 default -> throw new IllegalStateException(state.name());
             }
         }
-        emit(ctx, in, pieceStart, end, head);
-    }
-
-    /** Passes on {@code head} (a rewritten request head, or null) followed by bytes {@code from..to} of {@code in}. */
-    private static void emit(ChannelHandlerContext ctx, ByteBuf in, int from, int to, ByteBuf head) {
-        if (head == null) {
-            if (to > from) {
-                ctx.fireChannelRead(in.retainedSlice(from, to - from));
-            }
-        } else if (to == from) {
-            ctx.fireChannelRead(head);
-        } else {
-            ctx.fireChannelRead(ctx.alloc().compositeBuffer(2)
-                    .addComponents(true, head, in.retainedSlice(from, to - from)));
-        }
+        HeadBytes.emit(ctx, in, pieceStart, end, head);
     }
 
     /**
@@ -184,7 +170,7 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
                     if (b == SP && partLength > 0) {
                         linePart = 1;
                         partLength = 0;
-                    } else if (isTokenChar(b)) {
+                    } else if (HeadBytes.isTokenChar(b)) {
                         partLength++;
                     } else {
                         return NOT_A_HEAD;
@@ -229,13 +215,6 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
             }
         }
         return NEED_MORE;
-    }
-
-    private static boolean isTokenChar(byte b) {
-        if (b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9') {
-            return true;
-        }
-        return b > SP && b < 0x7F && "!#$%&'*+-.^_`|~".indexOf(b) >= 0;
     }
 
     /** Scans chunk size lines, the CRLF after chunk data, and trailers; returns where it stopped. */
@@ -316,7 +295,7 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
      */
     private ByteBuf rewrite(ByteBufAllocator alloc, ByteBuf src, int from, int to) {
         int requestLineEnd = src.indexOf(from, to, LF) + 1;
-        boolean connect = startsWith(src, from, "CONNECT ");
+        boolean connect = HeadBytes.startsWith(src, from, "CONNECT ");
         int lastForwardedFor = -1;
         boolean upgrade = false;
         boolean chunked = false;
@@ -327,20 +306,20 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
         for (int line = requestLineEnd; line < to; ) {
             int lf = src.indexOf(line, to, LF);
             int contentEnd = lf > line && src.getByte(lf - 1) == CR ? lf - 1 : lf;
-            if (onlyCarriageReturns(src, line, lf)) {
+            if (HeadBytes.onlyCarriageReturns(src, line, lf)) {
                 // The same rule as the scan that found the end of the head.
                 blankLine = line;
                 break;
             }
-            if (isHeader(src, line, contentEnd, "x-forwarded-for")) {
+            if (HeadBytes.isHeader(src, line, contentEnd, "x-forwarded-for")) {
                 lastForwardedFor = line;
-            } else if (isHeader(src, line, contentEnd, "upgrade")) {
+            } else if (HeadBytes.isHeader(src, line, contentEnd, "upgrade")) {
                 upgrade = true;
-            } else if (isHeader(src, line, contentEnd, "transfer-encoding")) {
+            } else if (HeadBytes.isHeader(src, line, contentEnd, "transfer-encoding")) {
                 transferEncoding = true;
-                chunked = endsWithChunked(src, line, contentEnd);
-            } else if (isHeader(src, line, contentEnd, "content-length")) {
-                long value = parseLength(src, line + "content-length:".length(), contentEnd);
+                chunked = HeadBytes.endsWithChunked(src, line, contentEnd);
+            } else if (HeadBytes.isHeader(src, line, contentEnd, "content-length")) {
+                long value = HeadBytes.parseLength(src, line + "content-length:".length(), contentEnd);
                 badLength |= value < 0 || contentLength >= 0 && value != contentLength;
                 contentLength = value;
             }
@@ -357,7 +336,7 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
             byte first = src.getByte(line);
             boolean continuation = first == SP || first == '\t';
             if (!continuation) {
-                dropping = isHeader(src, line, contentEnd, "x-forwarded-proto");
+                dropping = HeadBytes.isHeader(src, line, contentEnd, "x-forwarded-proto");
             }
             if (dropping) {
                 // The balancer knows how the client came in: the client's own claim goes.
@@ -395,89 +374,6 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
             state = State.REQUEST_START;
         }
         return out;
-    }
-
-    /** Whether the line {@code [line, end)} is header {@code lowerName} (followed by optional spaces and a colon). */
-    private static boolean isHeader(ByteBuf src, int line, int end, String lowerName) {
-        int n = lowerName.length();
-        if (end - line <= n) {
-            return false;
-        }
-        for (int k = 0; k < n; k++) {
-            if (Character.toLowerCase((char) (src.getByte(line + k) & 0xFF)) != lowerName.charAt(k)) {
-                return false;
-            }
-        }
-        int k = line + n;
-        while (k < end && (src.getByte(k) == SP || src.getByte(k) == '\t')) {
-            k++;
-        }
-        return k < end && src.getByte(k) == ':';
-    }
-
-    private static boolean onlyCarriageReturns(ByteBuf src, int from, int to) {
-        for (int k = from; k < to; k++) {
-            if (src.getByte(k) != CR) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean startsWith(ByteBuf src, int from, String text) {
-        if (src.writerIndex() - from < text.length()) {
-            return false;
-        }
-        for (int k = 0; k < text.length(); k++) {
-            if (src.getByte(from + k) != text.charAt(k)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Whether the last coding in a Transfer-Encoding line is {@code chunked}. */
-    private static boolean endsWithChunked(ByteBuf src, int line, int end) {
-        int e = end;
-        while (e > line && (src.getByte(e - 1) == SP || src.getByte(e - 1) == '\t')) {
-            e--;
-        }
-        String word = "chunked";
-        int s = e - word.length();
-        if (s <= line) {
-            return false;
-        }
-        for (int k = 0; k < word.length(); k++) {
-            if (Character.toLowerCase((char) (src.getByte(s + k) & 0xFF)) != word.charAt(k)) {
-                return false;
-            }
-        }
-        byte before = src.getByte(s - 1);
-        return before == ':' || before == ',' || before == SP || before == '\t';
-    }
-
-    /** The Content-Length value after the colon, or -1 when it is not a plain decimal number. */
-    private static long parseLength(ByteBuf src, int from, int end) {
-        int k = src.indexOf(from - 1, end, (byte) ':') + 1;
-        while (k < end && (src.getByte(k) == SP || src.getByte(k) == '\t')) {
-            k++;
-        }
-        int e = end;
-        while (e > k && (src.getByte(e - 1) == SP || src.getByte(e - 1) == '\t')) {
-            e--;
-        }
-        if (k == e || e - k > 18) {
-            return -1;
-        }
-        long value = 0;
-        for (; k < e; k++) {
-            byte b = src.getByte(k);
-            if (b < '0' || b > '9') {
-                return -1;
-            }
-            value = value * 10 + (b - '0');
-        }
-        return value;
     }
 
     @Override

@@ -15,6 +15,8 @@ public final class BackendLive {
     final LongAdder bytesFromBackend = new LongAdder();
     final AtomicLong connectFailures = new AtomicLong();
     volatile long blacklistedUntilNanos;
+    /** False until the first blacklisting, so that a backend never blacklisted is judged without a clock call. */
+    volatile boolean everBlacklisted;
     volatile long blacklistedUntilMillis;
     volatile long lastFailureMillis;
     volatile boolean draining;
@@ -54,6 +56,11 @@ public final class BackendLive {
         return nowNanos - blacklistedUntilNanos < 0;
     }
 
+    /** Whether blacklisted now; reads the clock only for a backend that has ever been blacklisted. */
+    boolean blacklistedNowCheaply() {
+        return everBlacklisted && blacklisted(System.nanoTime());
+    }
+
     public boolean blacklistedNow() {
         return blacklisted(System.nanoTime());
     }
@@ -64,6 +71,7 @@ public final class BackendLive {
             blacklistedUntilMillis = 0;
         } else {
             blacklistedUntilNanos = nowNanos + durationNanos;
+            everBlacklisted = true;
             blacklistedUntilMillis = System.currentTimeMillis() + durationNanos / 1_000_000;
         }
     }

@@ -4,6 +4,7 @@ import dev.pen.api.Backend;
 import dev.pen.api.BackendState;
 import dev.pen.api.BackendStats;
 import dev.pen.api.Candidate;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /**
@@ -16,12 +17,21 @@ public final class BackendSlot implements Candidate {
     private final Backend backend;
     private final SocketAddress address;
     private final BackendLive live;
+    private final boolean dead;
 
     BackendSlot(int index, Backend backend, SocketAddress address, BackendLive live) {
         this.index = index;
         this.backend = backend;
         this.address = address;
         this.live = live;
+        // pen's "server N address 0.0.0.0": a slot kept but never chosen.
+        this.dead = address instanceof InetSocketAddress inet && inet.getAddress() != null
+                && inet.getAddress().isAnyLocalAddress();
+    }
+
+    /** Whether this slot's address is the wildcard address, which pen keeps as a slot that takes no client. */
+    boolean dead() {
+        return dead;
     }
 
     @Override
@@ -49,7 +59,7 @@ public final class BackendSlot implements Candidate {
 
     @Override
     public boolean available() {
-        return !live.draining && !live.blacklisted(System.nanoTime());
+        return !dead && !live.draining && !live.blacklistedNowCheaply();
     }
 
     BackendStats stats() {

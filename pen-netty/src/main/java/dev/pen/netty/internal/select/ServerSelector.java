@@ -159,7 +159,7 @@ public final class ServerSelector {
             return false;
         }
         BackendLive live = slot.live();
-        if (live.draining || live.blacklisted(now)) {
+        if (slot.dead() || live.draining || live.everBlacklisted && live.blacklisted(now)) {
             return false;
         }
         Backend b = slot.backend();

@@ -59,6 +59,30 @@ class SelectionTest {
     }
 
     @Test
+    void aSlotAtTheWildcardAddressTakesNoClientAsInPen() {
+        NamedBackend a = backend("a");
+        NamedBackend b = backend("b");
+        Balancer lb = balancer(c -> c.modes(Modes.DEFAULT.withRoundRobin(true)), a, b);
+        lb.update(c -> c.toBuilder().backend(1, dev.pen.api.Backend.of("0.0.0.0", b.port())).build());
+        for (int i = 0; i < 4; i++) {
+            assertThat(Clients.greeting("127.0.0.1", port(lb))).isEqualTo("a");
+        }
+        assertThat(b.accepted()).isZero();
+    }
+
+    @Test
+    void aDrainingServersTrackedClientsChooseAgain() {
+        NamedBackend a = backend("a");
+        NamedBackend b = backend("b");
+        Balancer lb = balancer(c -> { }, a, b);
+        assertThat(Clients.greeting("127.0.0.2", port(lb))).isEqualTo("b");
+        lb.drainBackend(1, true);
+        assertThat(Clients.greeting("127.0.0.2", port(lb))).isEqualTo("a");
+        lb.drainBackend(1, false);
+        assertThat(Clients.greeting("127.0.0.2", port(lb))).as("it now returns to its new server").isEqualTo("a");
+    }
+
+    @Test
     void returningClientGoesToItsLastServer() {
         NamedBackend a = backend("a");
         NamedBackend b = backend("b");
