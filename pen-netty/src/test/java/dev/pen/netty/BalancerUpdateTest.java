@@ -118,6 +118,9 @@ class BalancerUpdateTest {
                 change(x -> x.strategy(Strategy.roundRobin())),
                 change(x -> x.tcpNoDelay(false)),
                 change(x -> x.http(true)),
+                change(x -> x.emergency(Backend.parse(c.spec(), 80)).abuse(Backend.parse(b.spec(), 80))),
+                change(x -> x.accessList(3, AccessList.empty().with(AccessList.Entry.parse("deny", "10.0.0.1", null)))
+                        .clientAcl(3)),
                 change(x -> x.backend(1, null)),
                 change(x -> x.modes(Modes.DEFAULT).strategy(Strategy.penModes())));
         for (int i = 0; i < changes.size(); i++) {
