@@ -138,8 +138,7 @@ class BalancerUpdateTest {
     void aBackendKeptAtItsIndexKeepsItsFiguresAndConnections() throws Exception {
         NamedBackend a = keep(new NamedBackend("a"));
         Balancer lb = balancer(a.spec());
-        Socket held = keep(Clients.connect("127.0.0.2", Clients.port(lb.localAddress())));
-        assertThat(Clients.readLine(held)).isEqualTo("a");
+        Socket held = held(Clients.port(lb.localAddress()));
         lb.update(change(x -> x.backend(0, Backend.parse(a.spec(), 80).withMaxConnections(5))));
         assertThat(lb.backend(0).orElseThrow().activeConnections()).isEqualTo(1);
         assertThat(lb.backend(0).orElseThrow().totalConnections()).isEqualTo(1);
@@ -151,8 +150,7 @@ class BalancerUpdateTest {
         NamedBackend a = keep(new NamedBackend("a"));
         Balancer lb = balancer(a.spec());
         int port = Clients.port(lb.localAddress());
-        Socket held = keep(Clients.connect("127.0.0.2", port));
-        assertThat(Clients.readLine(held)).isEqualTo("a");
+        Socket held = held(port);
 
         lb.update(change(x -> x.accessList(1, AccessList.empty()
                 .with(AccessList.Entry.parse("deny", "127.0.0.3", null))).clientAcl(1)));
@@ -180,8 +178,7 @@ class BalancerUpdateTest {
         NamedBackend a = keep(new NamedBackend("a"));
         Balancer lb = balancer(a.spec());
         int port = Clients.port(lb.localAddress());
-        Socket held = keep(Clients.connect("127.0.0.2", port));
-        assertThat(Clients.readLine(held)).isEqualTo("a");
+        Socket held = held(port);
         lb.update(change(x -> x.backlog(50)));
         assertThat(lb.config().backlog()).isEqualTo(50);
         assertThat(Clients.port(lb.localAddress())).isEqualTo(port);
@@ -194,8 +191,7 @@ class BalancerUpdateTest {
         NamedBackend a = keep(new NamedBackend("a"));
         Balancer lb = balancer(a.spec());
         int oldPort = Clients.port(lb.localAddress());
-        Socket held = keep(Clients.connect("127.0.0.2", oldPort));
-        assertThat(Clients.readLine(held)).isEqualTo("a");
+        Socket held = held(oldPort);
         int newPort = Clients.closedPort();
         lb.update(change(x -> x.listen("127.0.0.1:" + newPort)));
         assertThat(Clients.port(lb.localAddress())).isEqualTo(newPort);
@@ -210,8 +206,7 @@ class BalancerUpdateTest {
         int port = Clients.closedPort();
         Balancer lb = keep(NettyBalancer.start(BalancerConfig.builder().listen(Integer.toString(port))
                 .backend(a.spec()).build()));
-        Socket held = keep(Clients.connect("127.0.0.2", port));
-        assertThat(Clients.readLine(held)).isEqualTo("a");
+        Socket held = held(port);
         lb.update(change(x -> x.listen("127.0.0.1:" + port)));
         assertThat(lb.localAddress().toString()).isEqualTo("/127.0.0.1:" + port);
         assertThat(Clients.greeting("127.0.0.3", port)).isEqualTo("a");
@@ -242,6 +237,13 @@ class BalancerUpdateTest {
         assertThat(lb.config()).isEqualTo(before);
         assertThat(Clients.port(lb.localAddress())).isEqualTo(port);
         assertThat(Clients.greeting("127.0.0.2", port)).isEqualTo("a");
+    }
+
+    /** A connection from 127.0.0.2 to {@code port}, greeted by backend a and kept open. */
+    private Socket held(int port) {
+        Socket s = keep(Clients.connect("127.0.0.2", port));
+        assertThat(Clients.readLine(s)).isEqualTo("a");
+        return s;
     }
 
     private static void assertEchoes(Socket s) throws IOException {

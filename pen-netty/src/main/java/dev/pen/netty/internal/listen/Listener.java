@@ -102,7 +102,9 @@ public final class Listener {
 
     private Channel open(SocketAddress address, Address shown, BalancerConfig config) {
         if (udp != null) {
-            return udp.bind(group, address, config.reusePort(), shown.toString());
+            Channel ch = bound(udp.listenerBootstrap(group, config.reusePort()).bind(address), shown + " (udp)");
+            udp.listening(ch);
+            return ch;
         }
         if (ChosenTransport.isUnix(address)) {
             try {
@@ -125,7 +127,12 @@ public final class Listener {
                 transport.reusePort(b);
             }
         }
-        ChannelFuture f = b.bind(address).awaitUninterruptibly();
+        return bound(b.bind(address), shown.toString());
+    }
+
+    /** The channel of {@code bind} once bound; an {@link IllegalStateException} naming the address if not. */
+    private static Channel bound(ChannelFuture bind, String shown) {
+        ChannelFuture f = bind.awaitUninterruptibly();
         if (!f.isSuccess()) {
             Throwable cause = f.cause();
             throw new IllegalStateException("can't bind local address " + shown + ": "

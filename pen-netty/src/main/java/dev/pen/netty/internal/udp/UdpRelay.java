@@ -6,7 +6,6 @@ import dev.pen.netty.internal.transport.ChosenTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
@@ -16,7 +15,6 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,13 +60,8 @@ public final class UdpRelay {
         return new FixedRecvByteBufAllocator(MAX_DATAGRAM);
     }
 
-    /**
-     * Binds the listener socket on one of {@code group}'s event loops and starts the idle check. The sessions of
-     * an earlier listener end when it closes: their replies could no longer come from the address they went to.
-     *
-     * @throws IllegalStateException when the address cannot be bound, with the cause
-     */
-    public Channel bind(EventLoopGroup group, SocketAddress address, boolean reusePort, String shownAddress) {
+    /** What binds a listener socket that hands each datagram to its session. */
+    public Bootstrap listenerBootstrap(EventLoopGroup group, boolean reusePort) {
         Bootstrap b = new Bootstrap()
                 .group(group)
                 .channel(transport.datagramChannel())
@@ -77,14 +70,15 @@ public final class UdpRelay {
         if (reusePort) {
             transport.reusePort(b);
         }
-        ChannelFuture f = b.bind(address).awaitUninterruptibly();
-        if (!f.isSuccess()) {
-            Throwable cause = f.cause();
-            throw new IllegalStateException("can't bind local address " + shownAddress + " (udp): "
-                    + (cause.getMessage() != null ? cause.getMessage() : cause.toString()), cause);
-        }
-        scheduleSweep(f.channel());
-        return f.channel();
+        return b;
+    }
+
+    /**
+     * {@code listener} is bound: the idle check starts on its event loop. The sessions of an earlier listener end
+     * when it closes: their replies could no longer come from the address they went to.
+     */
+    public void listening(Channel listener) {
+        scheduleSweep(listener);
     }
 
     /** Sets the idle timeout; open sessions are judged by it from the next check, within a second. */
