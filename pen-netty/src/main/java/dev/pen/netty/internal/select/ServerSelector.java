@@ -79,7 +79,15 @@ public final class ServerSelector {
             route.tried = null;
             int index;
             if (!t.accessList(t.clientAcl()).permits(address)) {
-                index = t.abuse() != null ? Backend.ABUSE_INDEX : Strategy.NO_BACKEND;
+                if (t.abuse() == null) {
+                    // Denied, and no abuse server named: closed. pen 0.34.1 lets such a client fail over to the
+                    // emergency server, which would let an ACL's denial reach a server.
+                    route.initial = Strategy.NO_BACKEND;
+                    route.current = Strategy.NO_BACKEND;
+                    route.slot = null;
+                    return null;
+                }
+                index = Backend.ABUSE_INDEX;
             } else if (!t.modes().roundRobin() && remembered(t, client.server)) {
                 index = client.server;
             } else {

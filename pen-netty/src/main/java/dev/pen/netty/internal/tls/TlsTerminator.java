@@ -98,6 +98,11 @@ public final class TlsTerminator {
         Path keyFile = s.keyFile();
         PrivateKey key = PemFiles.privateKey(keyFile);
         PemFiles.checkPair(key, chain.get(0), keyFile, s.certificate());
+        if (s.requireClientCertificate() && s.caFile() == null && s.caDirectory() == null) {
+            // Without a named CA the JVM's trust store would vouch, and any publicly issued certificate would do.
+            throw new IllegalArgumentException("client certificates required but no CA named to check them against "
+                    + "(expected a CA file or directory: -G or -A with -R)");
+        }
         List<X509Certificate> trusted = new ArrayList<>();
         if (s.caFile() != null) {
             trusted.addAll(PemFiles.certificates(s.caFile(), "CA file"));

@@ -235,6 +235,17 @@ class SelectionTest {
     }
 
     @Test
+    void deniedClientWithoutAbuseServerNeverReachesTheEmergencyServer() {
+        NamedBackend a = backend("a");
+        NamedBackend emergency = backend("emergency");
+        AccessList permitOne = AccessList.empty().with(AccessList.Entry.parse("permit", "127.0.0.1", null));
+        Balancer lb = balancer(s -> s.accessList(3, permitOne).clientAcl(3).emergency(emergency.spec()), a);
+        assertThat(Clients.greeting("127.0.0.2", port(lb))).isNull();
+        assertThat(emergency.accepted()).isZero();
+        assertThat(Clients.greeting("127.0.0.1", port(lb))).isEqualTo("a");
+    }
+
+    @Test
     void serverAclSkipsTheServerForDeniedClients() {
         NamedBackend a = backend("a");
         NamedBackend b = backend("b");

@@ -393,6 +393,15 @@ class TlsTest {
     }
 
     @Test
+    void requiredClientCertificateWithoutANamedCaFailsTheStart() {
+        assertThatThrownBy(() -> balancer(Transport.AUTO, serverTls().withRequireClientCertificate(true), false,
+                "127.0.0.1:1"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("client certificates required but no CA named to check them against (expected a CA file "
+                        + "or directory: -G or -A with -R)");
+    }
+
+    @Test
     void missingCertificateFileFailsTheStartNamingIt() {
         Path missing = work.resolve("missing.pem");
         assertThatThrownBy(() -> balancer(Transport.AUTO, TlsSettings.of(missing), false, "127.0.0.1:1"))
