@@ -21,8 +21,8 @@ import java.util.Optional;
 public final class BalancerConfig {
     /** pen's UDP sessions never end; ours end after this long without traffic unless told otherwise. */
     public static final Duration DEFAULT_UDP_IDLE_TIMEOUT = Duration.ofSeconds(60);
-    /** The highest server index a config may hold. */
-    public static final int MAX_SLOTS = 1 << 20;
+    /** The most server slots a config may hold (indexes 0 to {@code MAX_SLOTS - 1}). */
+    public static final int MAX_SLOTS = 10_000;
 
     private final Address listen;
     private final List<Backend> backends;
@@ -296,9 +296,9 @@ public final class BalancerConfig {
          * before it when the table is shorter; {@code null} empties the slot. No other slot's index changes.
          */
         public Builder backend(int index, Backend backend) {
-            if (index < 0 || index > MAX_SLOTS) {
+            if (index < 0 || index >= MAX_SLOTS) {
                 throw new IllegalArgumentException(
-                        "unexpected server index: " + index + " (expected 0.." + MAX_SLOTS + ")");
+                        "unexpected server index: " + index + " (expected 0.." + (MAX_SLOTS - 1) + ")");
             }
             while (backends.size() <= index) {
                 backends.add(null);
@@ -445,6 +445,10 @@ public final class BalancerConfig {
             }
             if (udp && tls != null) {
                 throw new IllegalArgumentException("TLS with UDP (expected one of them: TLS terminates TCP only)");
+            }
+            if (backends.size() > MAX_SLOTS) {
+                throw new IllegalArgumentException(
+                        "unexpected number of servers: " + backends.size() + " (expected at most " + MAX_SLOTS + ")");
             }
             int defaultPort = l.isUnix() ? 0 : l.port();
             List<Backend> parsed = new ArrayList<>(backends.size());

@@ -11,6 +11,9 @@ import java.util.Objects;
 public record Limits(Duration connectTimeout, Duration blacklistTime, int clientTableSize, Duration trackingTime,
         int maxConnections) {
 
+    /** The largest client table and connection limit: each takes memory up front or per connection. */
+    public static final int MAX_TABLE = 1 << 20;
+
     /** pen's defaults. */
     public static final Limits DEFAULT =
             new Limits(Duration.ofSeconds(3), Duration.ofSeconds(30), 2048, Duration.ZERO, 500);
@@ -32,13 +35,13 @@ public record Limits(Duration connectTimeout, Duration blacklistTime, int client
             throw new IllegalArgumentException(
                     "unexpected tracking time: " + trackingTime.toSeconds() + " s (expected 0 or more)");
         }
-        if (clientTableSize < 1) {
+        if (clientTableSize < 1 || clientTableSize > MAX_TABLE) {
             throw new IllegalArgumentException(
-                    "unexpected client table size: " + clientTableSize + " (expected 1 or more)");
+                    "unexpected client table size: " + clientTableSize + " (expected 1.." + MAX_TABLE + ")");
         }
-        if (maxConnections < 1) {
+        if (maxConnections < 1 || maxConnections > MAX_TABLE) {
             throw new IllegalArgumentException(
-                    "unexpected max connections: " + maxConnections + " (expected 1 or more)");
+                    "unexpected max connections: " + maxConnections + " (expected 1.." + MAX_TABLE + ")");
         }
     }
 

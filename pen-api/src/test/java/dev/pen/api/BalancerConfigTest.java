@@ -59,6 +59,8 @@ class BalancerConfigTest {
     void aSlotIndexOutOfRangeIsNamed() {
         assertThatThrownBy(() -> BalancerConfig.builder().backend(-1, Backend.of("a", 81)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unexpected server index: -1 (expected 0.." + BalancerConfig.MAX_SLOTS + ")");
+                .hasMessage("unexpected server index: -1 (expected 0..9999)");
+        assertThatThrownBy(() -> BalancerConfig.builder().backend(10_000, Backend.of("a", 81)))
+                .hasMessage("unexpected server index: 10000 (expected 0..9999)");
     }
 }

@@ -6,14 +6,13 @@ import dev.pen.launcher.control.ControlHost;
 import dev.pen.launcher.control.Interpreter;
 import dev.pen.launcher.control.LiveView;
 import dev.pen.launcher.control.PendingActions;
+import dev.pen.launcher.control.PlainFiles;
 import dev.pen.launcher.control.Settings;
 import dev.pen.launcher.log.Diagnostics;
 import dev.pen.launcher.log.LogTarget;
 import dev.pen.launcher.log.PenLog;
 import dev.pen.launcher.stats.StatusPage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -162,7 +161,7 @@ final class BalancerHost implements ControlHost {
         }
         String page = StatusPage.html(config(), live(), events.current());
         try {
-            Files.writeString(Path.of(file), page, StandardCharsets.ISO_8859_1);
+            PlainFiles.replace(Path.of(file), page);
         } catch (IOException e) {
             diagnostics.debug(0, "can't write web stats to " + file + ": " + reason(e));
             return null;

@@ -73,7 +73,7 @@ class BalancerLifecycleTest {
         assertThatThrownBy(() -> BalancerConfig.builder().listen("70000").build())
                 .hasMessage("unexpected port: 70000 (expected 1..65535)");
         assertThatThrownBy(() -> Limits.DEFAULT.withMaxConnections(-1))
-                .hasMessage("unexpected max connections: -1 (expected 1 or more)");
+                .hasMessage("unexpected max connections: -1 (expected 1..1048576)");
         assertThatThrownBy(() -> Limits.DEFAULT.withBlacklistTime(Duration.ofSeconds(-5)))
                 .hasMessage("unexpected blacklist time: -5 s (expected 0 or more)");
         assertThatThrownBy(() -> BalancerConfig.builder().listen("8080").backend("host:80:x").build())

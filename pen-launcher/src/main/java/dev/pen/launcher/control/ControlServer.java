@@ -32,6 +32,7 @@ public final class ControlServer implements AutoCloseable {
     /** How long a control client may take to send its command line. */
     public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_COMMAND = 4095;
+    private static final Duration ACCEPT_PAUSE = Duration.ofMillis(200);
 
     private final Interpreter interpreter;
     private final IntFunction<AccessList> accessLists;
@@ -41,6 +42,8 @@ public final class ControlServer implements AutoCloseable {
     private final Path unixPath;
     private final Thread thread;
     private volatile boolean closing;
+    /** When accepting, paused after a failed accept (out of descriptors, say), starts again; 0 while it runs. */
+    private long acceptPausedUntil;
 
     /** One control connection's progress. */
     private static final class Client {
@@ -99,6 +102,7 @@ public final class ControlServer implements AutoCloseable {
     private void serve() {
         try {
             while (!closing) {
+                resumeAccepting();
                 selector.select(500);
                 Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
                 while (keys.hasNext()) {
@@ -107,7 +111,15 @@ public final class ControlServer implements AutoCloseable {
                     try {
                         handle(key);
                     } catch (IOException | RuntimeException e) {
-                        host.debug(1, "control connection: " + e);
+                        if (key.channel() == server) {
+                            pauseAccepting(key, e);
+                        } else {
+                            host.debug(1, "control connection: " + e);
+                            drop(key);
+                        }
+                    } catch (StackOverflowError | OutOfMemoryError e) {
+                        // One command went wrong; the control port and every later command must not go with it.
+                        host.debug(0, "control connection: " + e);
                         drop(key);
                     }
                 }
@@ -186,6 +198,26 @@ public final class ControlServer implements AutoCloseable {
             if (key.attachment() instanceof Client c && now - c.deadline > 0) {
                 host.debug(1, "control client timed out after " + COMMAND_TIMEOUT.toSeconds() + " s");
                 drop(key);
+            }
+        }
+    }
+
+    /**
+     * A failed accept (no descriptor left, say) keeps the control port: accepting stops for a moment, so that the
+     * loop does not spin on a socket that stays ready, and starts again.
+     */
+    private void pauseAccepting(SelectionKey key, Exception e) {
+        host.debug(0, "control port: can't accept now, trying again shortly: " + e.getMessage());
+        key.interestOps(0);
+        acceptPausedUntil = System.nanoTime() + ACCEPT_PAUSE.toNanos();
+    }
+
+    private void resumeAccepting() {
+        if (acceptPausedUntil != 0 && System.nanoTime() - acceptPausedUntil >= 0) {
+            acceptPausedUntil = 0;
+            SelectionKey key = server.keyFor(selector);
+            if (key != null && key.isValid()) {
+                key.interestOps(SelectionKey.OP_ACCEPT);
             }
         }
     }

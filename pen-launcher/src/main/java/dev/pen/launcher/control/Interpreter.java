@@ -3,9 +3,6 @@ package dev.pen.launcher.control;
 import dev.pen.api.BalancerConfig;
 import dev.pen.launcher.control.Command.Outcome;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -100,12 +97,7 @@ public final class Interpreter {
      * @throws IOException when the file cannot be read
      */
     public void executeFile(Path file) throws IOException {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.ISO_8859_1);
-        } catch (NoSuchFileException e) {
-            throw new NoSuchFileException(file.toString(), null, "no such file");
-        }
+        List<String> lines = PlainFiles.readCommands(file);
         synchronized (settings) {
             if (includeDepth >= INCLUDE_DEPTH) {
                 throw new IOException("include nested deeper than " + INCLUDE_DEPTH + " files at " + file);

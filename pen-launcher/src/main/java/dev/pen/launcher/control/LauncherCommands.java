@@ -5,8 +5,6 @@ import dev.pen.api.BalancerConfig;
 import dev.pen.launcher.control.Command.Outcome;
 import dev.pen.launcher.log.LogTarget;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,6 +23,9 @@ final class LauncherCommands {
                         (c, w) -> listen(settings, c, w)),
                 Command.query("log", "[FILE|HOST:PORT]: log to a file or a network collector (-l)", w -> {
                     if (w.arg(0) != null) {
+                        if (!LogTarget.isNetwork(w.arg(0))) {
+                            writable("log", w.arg(0));
+                        }
                         host.log(w.arg(0));
                         settings.log = w.arg(0);
                     }
@@ -40,6 +41,9 @@ final class LauncherCommands {
                     return settings.debug + "\n";
                 }),
                 Command.query("web_stats", "[FILE]: the statistics page file (-w)", w -> {
+                    if (w.arg(0) != null) {
+                        writable("web_stats", w.arg(0));
+                    }
                     settings.webStats = w.arg(0) != null ? w.arg(0) : settings.webStats;
                     return settings.webStats == null ? "" : settings.webStats + "\n";
                 }),
@@ -104,11 +108,19 @@ final class LauncherCommands {
             throw new BadArgument("write: no file (expected write FILE, or a -F file to write to)");
         }
         try {
-            Files.writeString(Path.of(target), ConfigWriter.text(c, settings, target), StandardCharsets.ISO_8859_1);
+            PlainFiles.replace(Path.of(target), ConfigWriter.text(c, settings, target));
         } catch (IOException e) {
             throw new BadArgument("write: can't write '" + target + "': " + reason(e));
         }
         return "";
+    }
+
+    private static void writable(String command, String file) {
+        try {
+            PlainFiles.requireWritable(Path.of(file));
+        } catch (IOException e) {
+            throw new BadArgument(command + ": can't write '" + file + "': " + reason(e));
+        }
     }
 
     static String reason(IOException e) {

@@ -2,6 +2,7 @@ package dev.pen.launcher.control;
 
 import dev.pen.api.HostPort;
 import dev.pen.api.Services;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,6 +17,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * pen's {@code penctl host:port|path command...}: sends the words joined by spaces and a newline to a control port,
@@ -23,6 +26,8 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Penctl {
     private static final int MAX_COMMAND = 1024;
+    /** How long a balancer has to answer: its control port closes a silent client after 5 s. */
+    static final Duration REPLY_TIMEOUT = Duration.ofSeconds(10);
 
     private Penctl() {
     }
@@ -33,6 +38,11 @@ public final class Penctl {
 
     /** Runs penctl and returns its exit status. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, REPLY_TIMEOUT);
+    }
+
+    /** Runs penctl, giving up when the balancer has not finished its reply {@code timeout} after connecting. */
+    static int run(String[] args, PrintStream out, PrintStream err, Duration timeout) {
         if (args.length < 2) {
             out.println("usage: penctl host:port command");
             return 0;
@@ -50,7 +60,7 @@ public final class Penctl {
         byte[] request = command.toString().getBytes(StandardCharsets.ISO_8859_1);
         try {
             if (HostPort.isPath(target)) {
-                return unix(target, request, out, err);
+                return unix(target, request, out, err, timeout);
             }
             if (target.indexOf(':') < 0) {
                 err.println("no port given");
@@ -73,16 +83,17 @@ public final class Penctl {
                     err.println("error connecting to server");
                     return 1;
                 }
-                exchange(socket.getInputStream(), socket.getOutputStream(), request, out);
+                return exchange(socket, socket.getInputStream(), socket.getOutputStream(), request, out, err,
+                        target, timeout);
             }
-            return 0;
         } catch (IOException e) {
             // The balancer closed the connection mid-reply: what arrived has been copied, as penctl does.
             return 0;
         }
     }
 
-    private static int unix(String path, byte[] request, PrintStream out, PrintStream err) throws IOException {
+    private static int unix(String path, byte[] request, PrintStream out, PrintStream err, Duration timeout)
+            throws IOException {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             try {
                 channel.connect(UnixDomainSocketAddress.of(path));
@@ -91,22 +102,51 @@ public final class Penctl {
                 return 1;
             }
             channel.write(ByteBuffer.wrap(request));
-            exchange(Channels.newInputStream(channel), null, null, out);
-            return 0;
+            return exchange(channel, Channels.newInputStream(channel), null, null, out, err, path, timeout);
         }
     }
 
-    private static void exchange(InputStream in, OutputStream socketOut, byte[] request, PrintStream out)
-            throws IOException {
-        if (socketOut != null) {
-            socketOut.write(request);
-            socketOut.flush();
+    /**
+     * Sends the request (unless already sent) and copies the reply to {@code out}; a connection that has not
+     * ended {@code timeout} after the start is closed, so that a balancer that never answers cannot hang a script.
+     */
+    private static int exchange(Closeable connection, InputStream in, OutputStream socketOut, byte[] request,
+            PrintStream out, PrintStream err, String target, Duration timeout) throws IOException {
+        AtomicBoolean timedOut = new AtomicBoolean();
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(timeout.toMillis());
+                timedOut.set(true);
+                connection.close();
+            } catch (InterruptedException | IOException e) {
+                // The reply ended in time.
+            }
+        }, "penctl-timeout");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        try {
+            if (socketOut != null) {
+                socketOut.write(request);
+                socketOut.flush();
+            }
+            byte[] buffer = new byte[8192];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                out.write(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            if (!timedOut.get()) {
+                throw e;
+            }
+        } finally {
+            watchdog.interrupt();
+            out.flush();
         }
-        byte[] buffer = new byte[8192];
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-            out.write(buffer, 0, n);
+        if (timedOut.get()) {
+            err.println("penctl: no reply from " + target + " within " + timeout.toSeconds()
+                    + " s (expected the balancer to answer and close)");
+            return 1;
         }
-        out.flush();
+        return 0;
     }
 }

@@ -66,7 +66,8 @@ final class ServerCommands {
     }
 
     private static Outcome server(ControlHost host, BalancerConfig c, Words w) {
-        int n = Words.number("server", w.arg(0), 0, BalancerConfig.MAX_SLOTS, "a server number, 0 or more");
+        int n = Words.number("server", w.arg(0), 0, BalancerConfig.MAX_SLOTS - 1,
+                "a server number, 0.." + (BalancerConfig.MAX_SLOTS - 1));
         Request r = new Request(w);
         Backend base = c.backend(n).orElse(null);
         if (base == null && r.changesSpec() && r.address == null) {
