@@ -14,6 +14,7 @@ import dev.pen.launcher.log.PenLog;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -190,6 +191,23 @@ final class Launcher {
                     n -> host.config().accessLists().get(n), host);
         } catch (IOException | IllegalArgumentException e) {
             throw new StartException("pen: can't open control port " + o.control + ": " + e.getMessage());
+        }
+        warnIfOpenToAll(o.control, settings);
+    }
+
+    /**
+     * pen's defaults stay (a bare port listens on every address), but whoever reaches the control port can make
+     * the balancer write files and send clients anywhere: say so once when nothing but the network restricts it.
+     */
+    private void warnIfOpenToAll(String spec, Settings settings) {
+        try {
+            if (control.localAddress() instanceof InetSocketAddress bound && !bound.getAddress().isLoopbackAddress()
+                    && host.config().accessLists().get(settings.controlAcl()).entries().isEmpty()) {
+                err.println("pen: warning: control port " + spec + " accepts commands from any address (control_acl "
+                        + settings.controlAcl() + " is empty); restrict it with control_acl, or -C 127.0.0.1:PORT");
+            }
+        } catch (IOException e) {
+            diagnostics.debug(1, "control port: " + e.getMessage());
         }
     }
 
