@@ -71,6 +71,7 @@ public final class Penlogd implements AutoCloseable {
     private final ScheduledExecutorService flusher;
     private OutputStream output;
     private volatile boolean closed;
+    private volatile long discarded;
 
     private Penlogd(Settings settings, OutputStream stdout, PrintStream debugOut) throws IOException {
         this.settings = settings;
@@ -123,7 +124,9 @@ public final class Penlogd implements AutoCloseable {
             }
             buffer.flip();
             String datagram = new String(buffer.array(), 0, buffer.limit(), StandardCharsets.ISO_8859_1);
-            if (datagram.startsWith("+")) {
+            if (!oneLine(datagram)) {
+                discard("discarding a datagram of more than one line " + datagram.strip());
+            } else if (datagram.startsWith("+")) {
                 storePen(datagram);
             } else {
                 storeWeb(datagram, from.getAddress());
@@ -131,11 +134,31 @@ public final class Penlogd implements AutoCloseable {
         }
     }
 
+    /** Whether {@code datagram} is one line: a newline only at its end, and no carriage return before that. */
+    static boolean oneLine(String datagram) {
+        int newline = datagram.indexOf('\n');
+        int cr = datagram.indexOf('\r');
+        return (newline < 0 || newline == datagram.length() - 1) && (cr < 0 || cr >= datagram.length() - 2
+                && datagram.endsWith("\r\n"));
+    }
+
+    /** Garbage is counted and dropped, never written and never fatal. */
+    private void discard(String message) {
+        discarded++;
+        debug(message);
+    }
+
+    /** Datagrams dropped as garbage so far. */
+    long discarded() {
+        return discarded;
+    }
+
     private void storePen(String datagram) {
         String[] fields = splitPenEntry(datagram);
         InetAddress server = fields == null ? null : HostPort.ipLiteral(fields[1]).orElse(null);
-        if (server == null) {
-            debug("discarding bogus pen line " + datagram);
+        // The client is written into the log in place of the web server's first field: an address, nothing else.
+        if (server == null || HostPort.ipLiteral(fields[0]).isEmpty()) {
+            discard("discarding bogus pen line " + datagram);
             return;
         }
         if (settings.debug > 1) {
@@ -174,30 +197,26 @@ public final class Penlogd implements AutoCloseable {
 
     private void storeWeb(String datagram, InetAddress source) throws IOException {
         int open = datagram.indexOf('"');
-        if (open < 0) {
-            debug("bogus web line " + datagram);
-            return;
-        }
-        int close = datagram.indexOf('"', open + 1);
-        if (close < 0) {
-            debug("bogus line " + datagram);
+        int close = open < 0 ? -1 : datagram.indexOf('"', open + 1);
+        int space = datagram.indexOf(' ');
+        if (close < 0 || space < 0 || space > open) {
+            discard("bogus web line " + datagram);
             return;
         }
         PenEntries.Entry entry = penEntries.find(source, datagram.substring(open + 1, close));
-        String line;
-        if (entry == null) {
-            line = datagram;
-        } else {
-            int space = datagram.indexOf(' ');
-            line = entry.client() + datagram.substring(space);
-        }
+        String line = entry == null ? datagram : entry.client() + datagram.substring(space);
         if (!line.endsWith("\n")) {
             line += "\n";
         }
         synchronized (outputLock) {
-            output.write(line.getBytes(StandardCharsets.ISO_8859_1));
-            if (settings.unbuffered) {
-                output.flush();
+            try {
+                output.write(line.getBytes(StandardCharsets.ISO_8859_1));
+                if (settings.unbuffered) {
+                    output.flush();
+                }
+            } catch (IOException e) {
+                // A full disk, say: this line is lost, the daemon carries on.
+                debug("Can't write the log: " + e.getMessage());
             }
         }
     }
@@ -208,12 +227,20 @@ public final class Penlogd implements AutoCloseable {
             return;
         }
         synchronized (outputLock) {
+            OutputStream next;
+            try {
+                next = openOutput();
+            } catch (IOException e) {
+                // The old file stays open and in use: nothing is lost, and the next HUP tries again.
+                debug("Can't open " + settings.logFile + ": " + e.getMessage());
+                return;
+            }
             try {
                 output.close();
-                output = openOutput();
             } catch (IOException e) {
-                debug("Can't open " + settings.logFile + ": " + e.getMessage());
+                debug("Can't close the old log: " + e.getMessage());
             }
+            output = next;
         }
     }
 

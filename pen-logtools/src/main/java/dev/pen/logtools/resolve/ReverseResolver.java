@@ -92,7 +92,9 @@ final class ReverseResolver implements AutoCloseable {
                 }
                 ReferenceCountUtil.release(record);
             }
-            if (name == null || name.isEmpty()) {
+            if (name == null || !isHostName(name)) {
+                // A reverse zone is whoever owns the address: a name that is not a host name (a newline in it,
+                // say, which would forge log lines) counts as none.
                 result.complete(Lookup.NO_NAME);
             } else if (!confirm) {
                 result.complete(Lookup.name(name));
@@ -145,6 +147,28 @@ final class ReverseResolver implements AutoCloseable {
                 .append(Character.forDigit((b[i] >> 4) & 0xF, 16)).append('.');
         }
         return name.append("ip6.arpa.").toString();
+    }
+
+    /** Letters, digits, hyphens and underscores in dot-separated labels of 1 to 63, 253 in all. */
+    static boolean isHostName(String name) {
+        if (name.isEmpty() || name.length() > 253) {
+            return false;
+        }
+        int label = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c == '.') {
+                if (label == 0) {
+                    return false;
+                }
+                label = 0;
+            } else if (c < 128 && (Character.isLetterOrDigit(c) || c == '-' || c == '_') && ++label <= 63) {
+                continue;
+            } else {
+                return false;
+            }
+        }
+        return label > 0;
     }
 
     private static String stripDot(String name) {

@@ -19,7 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -51,6 +51,8 @@ public final class Webresolve {
 
     /** Lines read ahead of the oldest unresolved one, at most: bounds memory when a lookup is slow. */
     static final int MAX_PENDING_LINES = 100_000;
+    /** Addresses whose lookups are remembered at most (the least recently seen are forgotten first). */
+    static final int MAX_CACHE = 100_000;
 
     private Webresolve() {
     }
@@ -157,7 +159,17 @@ public final class Webresolve {
         private final Semaphore inFlight;
         private final OutputStream out;
         private final ResolveStats stats;
-        private final Map<InetAddress, CompletableFuture<Lookup>> cache = new HashMap<>();
+        /** The lookups made, the least recently used dropped beyond {@link #MAX_CACHE} (counted as they go). */
+        private final Map<InetAddress, CompletableFuture<Lookup>> cache = new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<InetAddress, CompletableFuture<Lookup>> eldest) {
+                if (size() <= MAX_CACHE) {
+                    return false;
+                }
+                stats.count(eldest.getValue().getNow(Lookup.NO_NAME));
+                return true;
+            }
+        };
         private final ArrayDeque<Pending> queue = new ArrayDeque<>();
 
         Pipeline(ReverseResolver resolver, int parallel, OutputStream out, ResolveStats stats) {

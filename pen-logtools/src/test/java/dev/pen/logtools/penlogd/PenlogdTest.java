@@ -153,6 +153,82 @@ class PenlogdTest {
     }
 
     @Test
+    void aWebLineWithoutASpaceBeforeItsRequestIsDroppedNotFatal() throws Exception {
+        start(1000);
+        penlog("127.0.0.1", "+ 1.1.1.1 127.0.0.3 GET\n");
+        penlog("127.0.0.3", "x\"GET\"\n" + web("GET /after HTTP/1.1"));
+
+        assertThat(output.awaitLines(1, Duration.ofSeconds(5))).isEqualTo(web("GET /after HTTP/1.1"));
+        assertThat(penlogd.discarded()).isEqualTo(1);
+        assertThat(server.isAlive()).isTrue();
+    }
+
+    @Test
+    void aDatagramOfSeveralLinesCannotForgeLogLines() throws Exception {
+        start(1000);
+        send("127.0.0.3", web("GET /a HTTP/1.1") + "6.6.6.6 - - [forged] \"GET /forged HTTP/1.1\" 200 5\n");
+        send("127.0.0.1", "+ 10.5.5.5\n9.9.9.9 127.0.0.3 GET /b HTTP/1.1\n");
+        penlog("127.0.0.3", web("GET /after HTTP/1.1"));
+
+        assertThat(output.awaitLines(1, Duration.ofSeconds(5))).isEqualTo(web("GET /after HTTP/1.1"));
+        assertThat(penlogd.discarded()).isEqualTo(2);
+    }
+
+    @Test
+    void aPenEntryWhoseClientIsNotAnAddressIsDiscarded() throws Exception {
+        start(1000);
+        penlog("127.0.0.1", "+ evil\u0007name 127.0.0.3 GET /x HTTP/1.1\n");
+        penlog("127.0.0.3", web("GET /x HTTP/1.1"));
+
+        assertThat(output.awaitLines(1, Duration.ofSeconds(5))).isEqualTo(web("GET /x HTTP/1.1"));
+        assertThat(penlogd.discarded()).isEqualTo(1);
+    }
+
+    @Test
+    void aLogThatCannotBeReopenedKeepsTheOldOneInUse(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path log = dir.resolve("penlogd.log");
+        Penlogd.Settings settings = new Penlogd.Settings(0, true, true, log, 1000, null,
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        penlogd = Penlogd.open(settings, output, new PrintStream(debug, true, StandardCharsets.ISO_8859_1));
+        port = penlogd.localAddress().getPort();
+        server = new Thread(() -> {
+            try {
+                penlogd.serve();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "penlogd-test");
+        server.start();
+        java.nio.file.Path rotated = dir.resolve("penlogd.log.1");
+        java.nio.file.Files.move(log, rotated);
+        java.nio.file.Files.createDirectory(log); // what the reopen would open is not a file
+        penlogd.reopen();
+        penlog("127.0.0.3", web("GET /after HTTP/1.1"));
+        dev.pen.netty.testing.Await.until("the line in the old file",
+            () -> readable(rotated).contains("GET /after"));
+        penlogd.flush();
+        assertThat(server.isAlive()).isTrue();
+        assertThat(debug.toString()).contains("Can't open " + log);
+    }
+
+    private static String readable(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readString(file, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** One datagram, exactly as given, from {@code source}. */
+    void send(String source, String datagram) throws IOException {
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, InetAddress.getByName(source))) {
+            byte[] bytes = datagram.getBytes(StandardCharsets.ISO_8859_1);
+            s.send(new java.net.DatagramPacket(bytes, bytes.length, InetAddress.getLoopbackAddress(), port));
+        }
+    }
+
+    @Test
     void onlyTheLastNPenEntriesAreKept() throws Exception {
         start(2);
         penlog("127.0.0.1", "+ 10.5.5.5 127.0.0.3 GET /first HTTP/1.1\n+ 10.6.6.6 127.0.0.3 GET /b HTTP/1.1\n"
