@@ -115,10 +115,12 @@ public record Backend(Address address, int maxConnections, int hardMaxConnection
                     + "' (expected host[:port[:maxc[:hard[:weight[:prio]]]]]; a bare IPv6 address needs brackets)");
         }
         int port = f.length > 0 ? Services.port(f[0], "tcp") : Address.checkPort(defaultPort);
-        int maxc = f.length > 1 ? number(f[1], "maxc", spec) : 0;
-        int hard = f.length > 2 ? number(f[2], "hard", spec) : 0;
-        OptionalInt weight = f.length > 3 ? OptionalInt.of(number(f[3], "weight", spec)) : OptionalInt.empty();
-        int prio = f.length > 4 ? number(f[4], "prio", spec) : 0;
+        // An empty field is pen's default, as pen's atoi reads it: 0, and for the weight, none given.
+        int maxc = f.length > 1 && !f[1].isEmpty() ? number(f[1], "maxc", spec) : 0;
+        int hard = f.length > 2 && !f[2].isEmpty() ? number(f[2], "hard", spec) : 0;
+        OptionalInt weight = f.length > 3 && !f[3].isEmpty() ? OptionalInt.of(number(f[3], "weight", spec))
+                : OptionalInt.empty();
+        int prio = f.length > 4 && !f[4].isEmpty() ? number(f[4], "prio", spec) : 0;
         return new Backend(Address.of(host, port), maxc, hard, weight, prio, 0);
     }
 
@@ -155,7 +157,9 @@ public record Backend(Address address, int maxConnections, int hardMaxConnection
             b.append(':').append(hardMaxConnections);
         }
         if (fields >= 4) {
-            b.append(':').append(weight.orElse(1));
+            // A weight never given stays empty, so that the spec reads back to the same value.
+            b.append(':');
+            weight.ifPresent(b::append);
         }
         if (fields >= 5) {
             b.append(':').append(priority);

@@ -67,4 +67,11 @@ class BackendTest {
         assertThatThrownBy(() -> Backend.parse("::1:80", 80)).hasMessageContaining("needs brackets");
         assertThatThrownBy(() -> Backend.parse("", 80)).hasMessageContaining("empty server spec");
     }
+
+    @Test
+    void aPriorityWithoutAWeightReadsBackWithoutAWeight() {
+        Backend b = new Backend(Address.of("a", 80), 0, 0, OptionalInt.empty(), 3, 0);
+        assertThat(b.toString()).isEqualTo("a:80:0:0::3");
+        assertThat(Backend.parse(b.toString(), 80)).isEqualTo(b);
+    }
 }
