@@ -24,7 +24,26 @@ public record Address(String host, int port, String path) {
             }
         } else if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("unexpected port: " + port + " (expected 1..65535, or 0 for any)");
+        } else if (host != null && !isHostText(host)) {
+            throw new IllegalArgumentException("unexpected host '" + host
+                    + "' (expected a host name or an IP address: letters, digits and . - _ : %)");
         }
+    }
+
+    /** The characters of host names and IP literals (an IPv6 zone included): nothing that could break a line. */
+    private static boolean isHostText(String host) {
+        if (host.isEmpty() || host.length() > 255) {
+            return false;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-'
+                    || c == '_' || c == ':' || c == '%';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A TCP or UDP address; {@code host} may be {@code null} for every local address. */

@@ -1,0 +1,27 @@
+package dev.pen.launcher.control;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+
+/**
+ * A coverage-guided fuzz target for the penctl language (control port, {@code -o}, {@code -F} files): any line
+ * gets a reply and never an exception, and the configuration it leaves is a valid one. {@code mvn verify} replays
+ * the inputs kept under {@code src/test/resources/.../PenctlLanguageFuzzTestInputs}.
+ */
+class PenctlLanguageFuzzTest {
+
+    @FuzzTest(maxDuration = "30s")
+    void commandLines(FuzzedDataProvider data) {
+        FakeHost host = new FakeHost();
+        Interpreter pen = new Interpreter(host, new Settings(), reply -> { });
+        for (int i = 0; i < 4 && data.remainingBytes() > 0; i++) {
+            String reply = pen.execute(data.consumeString(200));
+            if (reply.length() > 1 << 16) {
+                throw new AssertionError("a reply of " + reply.length() + " characters");
+            }
+        }
+        if (!host.config.toBuilder().build().equals(host.config)) {
+            throw new AssertionError("the configuration does not copy to itself: " + host.config);
+        }
+    }
+}
