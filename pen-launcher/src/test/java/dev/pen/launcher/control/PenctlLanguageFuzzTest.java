@@ -15,7 +15,12 @@ class PenctlLanguageFuzzTest {
         FakeHost host = new FakeHost();
         Interpreter pen = new Interpreter(host, new Settings(), reply -> { });
         for (int i = 0; i < 4 && data.remainingBytes() > 0; i++) {
-            String reply = pen.execute(data.consumeString(200));
+            String line = data.consumeString(200);
+            String[] words = Words.split(line.split("[\r\n]", 2)[0]);
+            if (words.length > 0 && words[0].equals("write")) {
+                continue; // it would leave files wherever the fuzzer runs; BoundedCommandsTest covers write
+            }
+            String reply = pen.execute(line);
             if (reply.length() > 1 << 16) {
                 throw new AssertionError("a reply of " + reply.length() + " characters");
             }

@@ -24,7 +24,7 @@ class PenctlLanguagePropertiesTest {
     private static final List<String> WORDS = List.of("server", "servers", "acl", "no", "hash", "roundrobin",
             "stubborn", "weight", "prio", "http", "blacklist", "timeout", "tracking", "clients_max", "conn_max",
             "client_acl", "control_acl", "mode", "recent", "connection", "close", "idle_timeout", "debug", "ascii",
-            "write", "listen", "status", "address", "port", "max", "hard", "drain", "permit", "deny", "0", "1", "7",
+            "listen", "status", "address", "port", "max", "hard", "drain", "permit", "deny", "0", "1", "7",
             "-1", "99999999999", "10000", "127.0.0.1", "::1", "10.0.0.0", "255.255.255.0", "/24", "x", "");
     private final Path dir = tempDir();
 
@@ -46,6 +46,7 @@ class PenctlLanguagePropertiesTest {
         Files.deleteIfExists(dir);
     }
 
+    /** Lines as the control port takes them; never {@code write}, which would leave files wherever the test runs. */
     @Provide
     Arbitrary<String> lines() {
         Arbitrary<String> word = Arbitraries.oneOf(Arbitraries.of(WORDS),

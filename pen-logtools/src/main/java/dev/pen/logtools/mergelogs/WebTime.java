@@ -13,6 +13,8 @@ final class WebTime {
 
     /** What {@link #parse} returns for text that is not a web log time. */
     static final long INVALID = Long.MIN_VALUE;
+    /** 0000-01-01T00:00:00Z, the earliest time read. */
+    private static final long FIRST_DAY_OF_YEAR_0 = -62167219200L;
 
     private WebTime() {
     }
@@ -69,7 +71,9 @@ final class WebTime {
             offset = (hh * 3600 + mm * 60) * (zone.charAt(0) == '+' ? 1 : -1);
         }
         long days = daysFromCivil(year, month + 1, 1) + day - 1;
-        return days * 86400 + hour * 3600 + minute * 60 + second - offset;
+        long epochSecond = days * 86400 + hour * 3600 + minute * 60 + second - offset;
+        // Fields carried back before year 0 (day 0 of January 0000) would print as a year no log line has.
+        return epochSecond < FIRST_DAY_OF_YEAR_0 ? INVALID : epochSecond;
     }
 
     /** {@code DD/Mon/YYYY:HH:MM:SS +0000} in UTC, as pen's mergelogs prints it with {@code TZ=UTC}. */
