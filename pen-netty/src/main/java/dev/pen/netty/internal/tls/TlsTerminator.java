@@ -81,7 +81,7 @@ public final class TlsTerminator {
 
     private static SslProvider chooseProvider() {
         String forced = System.getProperty("pen.tls.provider", "").trim().toLowerCase(Locale.ROOT);
-        return switch (forced) {
+        SslProvider chosen = switch (forced) {
             case "" -> OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
             case "openssl" -> {
                 OpenSsl.ensureAvailability();
@@ -91,7 +91,15 @@ public final class TlsTerminator {
             default -> throw new IllegalArgumentException(
                     "unknown TLS provider '" + forced + "' in pen.tls.provider (expected openssl or jdk)");
         };
+        if (chosen == SslProvider.JDK && System.getProperty(REJECT_RENEGOTIATION) == null) {
+            // A client may not renegotiate, whichever stack serves it: BoringSSL never lets one; the JDK's must be
+            // told before its first handshake (an embedder who set the property has decided for the JVM).
+            System.setProperty(REJECT_RENEGOTIATION, "true");
+        }
+        return chosen;
     }
+
+    private static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
 
     private static SslContext build(TlsSettings s, SslProvider provider) {
         List<X509Certificate> chain = PemFiles.certificates(s.certificate(), "certificate file");
