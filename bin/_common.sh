@@ -59,7 +59,7 @@ pen_java() {
 # Class-data sharing: an archive of the classes a program loads at start-up, mapped into memory instead of
 # loaded and verified one by one, takes a good part off the JVM's start-up. The archive is made once per JVM and
 # module by a short training run of the class named in PEN_CDS_TRAINING, and made again when the module's jar is
-# newer. It is kept in MODULE/target/cds/ in a source checkout, and in the user's cache folder
+# newer (in a source checkout) or the jars change (installed). It is kept in MODULE/target/cds/ in a source checkout, and in the user's cache folder
 # (${XDG_CACHE_HOME:-$HOME/.cache}/pen/) for an installed distribution, whose folder may be read-only. Anything
 # going wrong only means starting without it.
 pen_cds_flags() {
@@ -71,7 +71,10 @@ pen_cds_flags() {
     id=$(printf '%s' "$real" | tr -c 'A-Za-z0-9._-' '_')
     if pen_installed; then
         [ -n "${XDG_CACHE_HOME:-}" ] || [ -n "${HOME:-}" ] || return 0
-        dir="${XDG_CACHE_HOME:-$HOME/.cache}/pen/$(printf '%s' "$PEN_HOME" | cksum | cut -d' ' -f1)-$module"
+        # Named after the install folder and its jars (names, sizes, times), so that an installation replaced in
+        # place gets an archive of its own: the unpacked jars keep the build's reproducible time, never newer.
+        dir="${XDG_CACHE_HOME:-$HOME/.cache}/pen/$({ printf '%s\n' "$PEN_HOME"; ls -l "$PEN_HOME/lib"; } \
+            | cksum | cut -d' ' -f1)-$module"
     else
         dir="$PEN_HOME/$module/target/cds"
     fi
