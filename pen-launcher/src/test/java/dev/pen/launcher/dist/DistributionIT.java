@@ -8,16 +8,14 @@ import dev.pen.netty.testing.ChildProcess;
 import dev.pen.netty.testing.Clients;
 import dev.pen.netty.testing.NamedBackend;
 import dev.pen.netty.testing.Programs;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -150,7 +148,7 @@ class DistributionIT {
                     Path link = links.resolve(program.getFileName());
                     String name = program.getFileName().toString();
                     if (!name.equals("mvn") && !name.equals("mvnDebug") && Files.isExecutable(program)
-                            && !Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                            && !Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
                         Files.createSymbolicLink(link, program);
                     }
                 }
@@ -165,26 +163,9 @@ class DistributionIT {
 
     private static Run run(String... command) {
         String name = Path.of(command[0]).getFileName() + "-" + System.nanoTime();
-        Path out = dir.resolve(name + ".out");
-        Path err = dir.resolve(name + ".err");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        builder.environment().putAll(env);
-        try {
-            Process p = builder.start();
-            if (!p.waitFor(START.toSeconds(), TimeUnit.SECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                throw new AssertionError(List.of(command) + " did not end within " + START);
-            }
-            return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted: " + List.of(command), e);
+        try (ChildProcess p = ChildProcess.start(dir, name, env, List.of(command))) {
+            int status = p.awaitExit(START);
+            return new Run(status, p.stdout(), p.stderr());
         }
     }
 }
