@@ -1,5 +1,7 @@
-# Shared by the scripts in bin/: builds the module's jars on first use (or when its sources changed) and runs
-# one of its main classes on the JVM with the flags every launcher uses.
+# Shared by the scripts in bin/: runs one of the programs' main classes on the JVM with the flags every launcher
+# uses. In an installed distribution (bin/ beside lib/, which holds every jar) nothing is built and nothing is
+# written beside the scripts; in a source checkout each module's jars are built on first use (or when its sources
+# changed).
 # Usage (from a script): . "$(dirname "$0")/_common.sh"; pen_run MODULE MAIN_CLASS "$@"
 # A script that must do more than exec the JVM calls pen_command MODULE MAIN_CLASS and runs "${PEN_CMD[@]}".
 # Setting PEN_CDS_TRAINING to a main class of the module turns on class-data sharing (see pen_cds_flags).
@@ -8,8 +10,30 @@
 
 PEN_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
+# True in an installed distribution, false in a source checkout.
+pen_installed() {
+    [ -d "$PEN_HOME/lib" ] && [ ! -f "$PEN_HOME/pom.xml" ]
+}
+
+# The project's version as the parent pom names it (source checkout).
+pen_version() {
+    sed -n '/<artifactId>pen-parent<\/artifactId>/{n;s/.*<version>\(.*\)<\/version>.*/\1/p;q;}' "$PEN_HOME/pom.xml"
+}
+
+# The jar of MODULE.
+pen_jar() {
+    if pen_installed; then
+        local jars=("$PEN_HOME/lib/$1"-[0-9]*.jar)
+        echo "${jars[0]}"
+    else
+        echo "$PEN_HOME/$1/target/$1-$(pen_version).jar"
+    fi
+}
+
 pen_build() {
-    local module=$1 jar="$PEN_HOME/$1/target/$1-0.1.0-SNAPSHOT.jar" stamp="$PEN_HOME/$1/target/.built"
+    pen_installed && return 0
+    local module=$1 jar stamp="$PEN_HOME/$1/target/.built"
+    jar=$(pen_jar "$module")
     # Rebuild only when the jar is missing or main sources or poms changed since the last build by a script
     # or since Maven last packaged the jar, whichever is later: a test run after "mvn package" builds nothing.
     local since=$stamp
@@ -34,15 +58,27 @@ pen_java() {
 
 # Class-data sharing: an archive of the classes a program loads at start-up, mapped into memory instead of
 # loaded and verified one by one, takes a good part off the JVM's start-up. The archive is made once per JVM and
-# module by a short training run of the class named in PEN_CDS_TRAINING, kept in MODULE/target/cds/, and made
-# again when the module's jar is newer. Anything going wrong only means starting without it.
+# module by a short training run of the class named in PEN_CDS_TRAINING, and made again when the module's jar is
+# newer (in a source checkout) or the jars change (installed). It is kept in MODULE/target/cds/ in a source checkout, and in the user's cache folder
+# (${XDG_CACHE_HOME:-$HOME/.cache}/pen/) for an installed distribution, whose folder may be read-only. Anything
+# going wrong only means starting without it.
 pen_cds_flags() {
     local module=$1 java=$2 cp=$3 training=${PEN_CDS_TRAINING:-}
     [ -n "$training" ] && [ "${PEN_CDS:-on}" != off ] || return 0
-    local jar="$PEN_HOME/$module/target/$module-0.1.0-SNAPSHOT.jar" real id dir jsa tmp
+    local jar real id dir jsa tmp
+    jar=$(pen_jar "$module")
     real=$(readlink -f "$(command -v "$java")" 2>/dev/null) || return 0
     id=$(printf '%s' "$real" | tr -c 'A-Za-z0-9._-' '_')
-    dir="$PEN_HOME/$module/target/cds" jsa="$dir/$id.jsa"
+    if pen_installed; then
+        [ -n "${XDG_CACHE_HOME:-}" ] || [ -n "${HOME:-}" ] || return 0
+        # Named after the install folder and its jars (names, sizes, times), so that an installation replaced in
+        # place gets an archive of its own: the unpacked jars keep the build's reproducible time, never newer.
+        dir="${XDG_CACHE_HOME:-$HOME/.cache}/pen/$({ printf '%s\n' "$PEN_HOME"; ls -l "$PEN_HOME/lib"; } \
+            | cksum | cut -d' ' -f1)-$module"
+    else
+        dir="$PEN_HOME/$module/target/cds"
+    fi
+    jsa="$dir/$id.jsa"
     if [ ! -f "$jsa" ] || [ "$jar" -nt "$jsa" ]; then
         mkdir -p "$dir" 2>/dev/null || return 0
         tmp="$jsa.$$.tmp"
@@ -61,7 +97,12 @@ pen_cds_flags() {
 pen_command() {
     local module=$1 main=$2
     pen_build "$module"
-    local cp="$PEN_HOME/$module/target/$module-0.1.0-SNAPSHOT.jar:$PEN_HOME/$module/target/lib/*"
+    local cp
+    if pen_installed; then
+        cp="$PEN_HOME/lib/*"
+    else
+        cp="$(pen_jar "$module"):$PEN_HOME/$module/target/lib/*"
+    fi
     local java cds
     java=$(pen_java)
     cds=$(pen_cds_flags "$module" "$java" "$cp")

@@ -23,7 +23,7 @@ public final class Demo implements AutoCloseable {
     /** Starts three servers on free ports and a balancer on {@code listen} in front of them. */
     public Demo(String listen) {
         BalancerConfig.Builder config = BalancerConfig.builder().listen(listen)
-                .modes(Modes.DEFAULT.withRoundRobin(true));
+                .modes(Modes.DEFAULT.withClientTracking(false));
         try {
             for (int i = 1; i <= 3; i++) {
                 NamedHttpServer server = new NamedHttpServer(group, "backend " + i, 0);

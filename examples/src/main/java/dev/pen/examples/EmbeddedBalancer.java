@@ -17,7 +17,7 @@ public final class EmbeddedBalancer {
         String listen = args.length > 0 ? args[0] : "8080";
         BalancerConfig.Builder config = BalancerConfig.builder()
                 .listen(listen)
-                .modes(Modes.DEFAULT.withRoundRobin(true));
+                .modes(Modes.DEFAULT.withClientTracking(false));
         for (int i = 1; i < args.length; i++) {
             config.backend(args[i]);
         }

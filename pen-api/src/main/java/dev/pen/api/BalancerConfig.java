@@ -188,7 +188,7 @@ public final class BalancerConfig {
      * Whether http mode (pen's -H) is on at start: {@code X-Forwarded-For} and {@code X-Forwarded-Proto} are added
      * to every HTTP/1.x request, and each request's line is given to the connection log. A client on a Unix
      * socket has no address and gets only {@code X-Forwarded-Proto}. Default off; no effect in UDP mode. See
-     * {@link Balancer#setHttpMode(boolean)}.
+     * {@link Balancer#update(BalancerConfig)} to change it while running.
      */
     public boolean http() {
         return http;

@@ -3,6 +3,7 @@ package dev.pen.launcher;
 import dev.pen.api.Balancer;
 import dev.pen.api.BalancerConfig;
 import dev.pen.api.ConnectionLog;
+import dev.pen.api.cli.Version;
 import dev.pen.launcher.cli.CommandLineException;
 import dev.pen.launcher.cli.OptionParser;
 import dev.pen.launcher.cli.Options;
@@ -76,6 +77,10 @@ final class Launcher {
         }
         if (options.help) {
             out.print(Usage.text());
+            return 0;
+        }
+        if (options.version) {
+            out.println(Version.line("pen"));
             return 0;
         }
         options.notices.forEach(err::println);

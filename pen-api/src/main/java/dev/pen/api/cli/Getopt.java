@@ -89,6 +89,11 @@ public final class Getopt {
         }
     }
 
+    /** {@code --help}, which every program of pen's takes: print the usage on stdout and exit 0. */
+    public static final LongOption HELP = new LongOption("help", false);
+    /** {@code --version}, which every program of pen's takes: print {@link Version#line} on stdout and exit 0. */
+    public static final LongOption VERSION = new LongOption("version", false);
+
     private final String letters;
     private final List<LongOption> longOptions;
     private final List<String> args;

@@ -22,7 +22,8 @@ final class LongOptions {
     }
 
     static final List<Entry> TABLE = List.of(
-            new Entry("help", null, "show this text and exit", (o, v) -> o.help = true));
+            new Entry("help", null, "show this text and exit", (o, v) -> o.help = true),
+            new Entry("version", null, "show the version and exit", (o, v) -> o.version = true));
 
     private LongOptions() {
     }

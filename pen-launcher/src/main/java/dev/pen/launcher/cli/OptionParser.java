@@ -21,7 +21,7 @@ public final class OptionParser {
 
     /**
      * Parses {@code args}, each option in turn, so that the first problem on the line is the one reported. Stops at
-     * {@code --help}, which sets {@link Options#help}.
+     * {@code --help} or {@code --version}, which set {@link Options#help} or {@link Options#version}.
      *
      * @throws CommandLineException for an unknown option, a missing or bad argument, or an option that ends the
      *     program (-i, which is Windows only)
@@ -31,7 +31,7 @@ public final class OptionParser {
         Getopt getopt = new Getopt(OPTION_STRING, LongOptions.getopt(), args);
         try {
             Getopt.Option option;
-            while (!o.help && (option = getopt.next()) != null) {
+            while (!o.help && !o.version && (option = getopt.next()) != null) {
                 if (option.isLong()) {
                     LongOptions.apply(o, option);
                 } else if (option.argument() == null) {

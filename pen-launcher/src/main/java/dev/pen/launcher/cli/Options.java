@@ -80,6 +80,8 @@ public final class Options {
     public String tlsProtocol = "ssl23";
     /** --help: show the usage text and exit (the rest of the command line is not read). */
     public boolean help;
+    /** --version: show the version and exit (the rest of the command line is not read). */
+    public boolean version;
     /** -o and -O commands, in command-line order. */
     public final List<String> commands = new ArrayList<>();
     /** Messages for stderr, in order: obsolete options, adjusted values, features not available. */

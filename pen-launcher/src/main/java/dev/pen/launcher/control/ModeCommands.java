@@ -17,12 +17,12 @@ final class ModeCommands {
     static List<Command> all(Settings settings) {
         return List.of(
                 mode("hash", "hash the client address for the first choice (-h)", Modes::withHash),
-                mode("roundrobin", "round robin, ignoring the client table (-r)", Modes::withRoundRobin),
+                mode("roundrobin", "round robin, ignoring the client table (-r)", (m, on) -> m.withClientTracking(!on)),
                 mode("stubborn", "never fail over to another server (-s)", Modes::withStubborn),
                 mode("weight", "choose by weight (-W)", Modes::withWeight),
                 mode("prio", "choose by priority", Modes::withPrio),
                 mode("no hash", "", Modes::withHash),
-                mode("no roundrobin", "", Modes::withRoundRobin),
+                mode("no roundrobin", "", (m, on) -> m.withClientTracking(!on)),
                 mode("no stubborn", "", Modes::withStubborn),
                 mode("no weight", "", Modes::withWeight),
                 mode("no prio", "", Modes::withPrio),

@@ -2,6 +2,7 @@ package dev.pen.launcher.control;
 
 import dev.pen.api.HostPort;
 import dev.pen.api.Services;
+import dev.pen.api.cli.Version;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +44,10 @@ public final class Penctl {
 
     /** Runs penctl, giving up when the balancer has not finished its reply {@code timeout} after connecting. */
     static int run(String[] args, PrintStream out, PrintStream err, Duration timeout) {
+        if (args.length == 1 && args[0].equals("--version")) {
+            out.println(Version.line("penctl"));
+            return 0;
+        }
         if (args.length < 2) {
             out.println("usage: penctl host:port command");
             return 0;

@@ -217,6 +217,14 @@ class OptionParserTest {
     @Test
     void usageTextListsEveryLongOptionWithItsHelpLine() {
         assertThat(Usage.text()).contains("  -L protocol   ssl23 (default), ssl2, ssl3 or tls1\n"
-                + "  --help        show this text and exit\n\nexample:");
+                + "  --help        show this text and exit\n"
+                + "  --version     show the version and exit\n\nexample:");
+    }
+
+    @Test
+    void versionAmongTheLettersAsksForTheVersionAndStopsReading() throws Exception {
+        Options o = parse("-f", "--version", "-b", "soon");
+        assertThat(o.version).isTrue();
+        assertThat(o.help).isFalse();
     }
 }

@@ -1,6 +1,7 @@
 package dev.pen.logtools.mergelogs;
 
 import dev.pen.api.cli.Getopt;
+import dev.pen.api.cli.Version;
 import dev.pen.logtools.lines.LineReader;
 
 import java.io.BufferedWriter;
@@ -61,7 +62,7 @@ public final class Mergelogs {
     static int run(String[] args, OutputStream out, PrintStream err, boolean terminal, long progressThreshold) {
         Getopt.Result cmd;
         try {
-            cmd = Getopt.parse("p:j:t:r:cd", args);
+            cmd = Getopt.parse("p:j:t:r:cd", List.of(Getopt.HELP, Getopt.VERSION), args);
         } catch (Getopt.BadOption e) {
             err.println("mergelogs: " + e.getMessage());
             err.print(USAGE);
@@ -73,7 +74,13 @@ public final class Mergelogs {
         long timeOffset = 0;
         boolean cache = true;
         int debug = 0;
+        PrintStream stdout = new PrintStream(out, true, StandardCharsets.ISO_8859_1);
         for (Getopt.Option o : cmd.options()) {
+            if (o.isLong()) {
+                stdout.print(o.name().equals("help") ? USAGE : Version.line("mergelogs") + "\n");
+                stdout.flush();
+                return 0;
+            }
             switch (o.letter()) {
                 case 'p' -> penLog = o.argument();
                 case 'r' -> rejectsFile = o.argument();
@@ -98,7 +105,6 @@ public final class Mergelogs {
             }
         }
         if (cmd.operands().isEmpty()) {
-            PrintStream stdout = new PrintStream(out, true, StandardCharsets.ISO_8859_1);
             stdout.print(USAGE);
             stdout.flush();
             return 0;

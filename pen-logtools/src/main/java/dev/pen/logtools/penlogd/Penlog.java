@@ -1,5 +1,6 @@
 package dev.pen.logtools.penlogd;
 
+import dev.pen.api.cli.Version;
 import dev.pen.logtools.lines.LineReader;
 
 import java.io.IOException;
@@ -25,14 +26,22 @@ public final class Penlog {
     private Penlog() {
     }
 
+    static final String USAGE = "Usage: penlog server_ip server_port [my_ip]";
+
     public static void main(String[] args) {
-        System.exit(run(args, System.in, System.err));
+        if (args.length == 1 && args[0].equals("--help")) {
+            System.out.println(USAGE);
+        } else if (args.length == 1 && args[0].equals("--version")) {
+            System.out.println(Version.line("penlog"));
+        } else {
+            System.exit(run(args, System.in, System.err));
+        }
     }
 
     /** Sends {@code in}'s lines as {@code args} say; returns the exit status. */
     public static int run(String[] args, InputStream in, PrintStream err) {
         if (args.length < 2) {
-            err.println("Usage: penlog server_ip server_port [my_ip]");
+            err.println(USAGE);
             return 1;
         }
         InetSocketAddress server;

@@ -2,6 +2,7 @@ package dev.pen.logtools.penlogd;
 
 import dev.pen.api.HostPort;
 import dev.pen.api.cli.Getopt;
+import dev.pen.api.cli.Version;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -361,11 +363,11 @@ public final class Penlogd implements AutoCloseable {
         }
     }
 
-    /** The settings, or null after printing the usage (no port given). */
+    /** The settings, or null after printing the usage (no port given, or --help) or the version. */
     static Settings parse(String[] args, PrintStream out, PrintStream err) {
         Getopt.Result cmd;
         try {
-            cmd = Getopt.parse("j:l:n:p:u:dfb", args);
+            cmd = Getopt.parse("j:l:n:p:u:dfb", List.of(Getopt.HELP, Getopt.VERSION), args);
         } catch (Getopt.BadOption e) {
             throw new UsageError(e.getMessage());
         }
@@ -376,6 +378,11 @@ public final class Penlogd implements AutoCloseable {
         Path pidFile = null;
         int entries = 1000;
         for (Getopt.Option o : cmd.options()) {
+            if (o.isLong()) {
+                out.print(o.name().equals("help") ? USAGE : Version.line("penlogd") + "\n");
+                out.flush();
+                return null;
+            }
             switch (o.letter()) {
                 case 'd' -> debug++;
                 case 'f' -> foreground = true;

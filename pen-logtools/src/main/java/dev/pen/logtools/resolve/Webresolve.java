@@ -2,6 +2,7 @@ package dev.pen.logtools.resolve;
 
 import dev.pen.api.HostPort;
 import dev.pen.api.cli.Getopt;
+import dev.pen.api.cli.Version;
 import dev.pen.logtools.lines.LineReader;
 
 import java.io.BufferedOutputStream;
@@ -74,9 +75,9 @@ public final class Webresolve {
             err.print(usage);
             return 1;
         }
-        if (settings.help) {
+        if (settings.help || settings.version) {
             PrintStream stdout = new PrintStream(out, true, StandardCharsets.ISO_8859_1);
-            stdout.print(usage);
+            stdout.print(settings.help ? usage : Version.line(program) + "\n");
             stdout.flush();
             return 0;
         }
@@ -251,6 +252,7 @@ public final class Webresolve {
     static final class Settings {
         boolean confirm;
         boolean help;
+        boolean version;
         String statistics;
         int parallel = 64;
         long timeoutMillis = 5000;
@@ -261,7 +263,7 @@ public final class Webresolve {
         /** The long options; {@code -h} is {@code --help} too. */
         private static final List<Getopt.LongOption> LONG_OPTIONS = List.of(new Getopt.LongOption("dns", true),
             new Getopt.LongOption("parallel", true), new Getopt.LongOption("timeout", true),
-            new Getopt.LongOption("hosts-file", true), new Getopt.LongOption("help", false));
+            new Getopt.LongOption("hosts-file", true), Getopt.HELP, Getopt.VERSION);
 
         static Settings parse(String[] args) {
             Getopt.Result cmd;
@@ -280,6 +282,7 @@ public final class Webresolve {
                 switch (o.name()) {
                     case "c" -> s.confirm = true;
                     case "h", "help" -> s.help = true;
+                    case "version" -> s.version = true;
                     case "s" -> s.statistics = value;
                     case "hosts-file" -> s.hostsFile = Path.of(value);
                     case "dns" -> s.servers.add(server(value));

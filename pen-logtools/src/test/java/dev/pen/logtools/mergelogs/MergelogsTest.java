@@ -2,6 +2,7 @@ package dev.pen.logtools.mergelogs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pen.api.cli.Version;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -258,6 +259,22 @@ class MergelogsTest {
 
         assertThat(run.status()).isZero();
         assertThat(run.out()).isEqualTo(Mergelogs.USAGE).startsWith("Usage: mergelogs -p penlog [-j jitter] \\\n");
+    }
+
+    @Test
+    void helpPrintsUsageOnStdout() {
+        MergelogsRun run = MergelogsRun.of("-p", "pen.log", "--help", "10.0.0.1:access_log");
+
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).isEqualTo(Mergelogs.USAGE);
+    }
+
+    @Test
+    void versionPrintsTheProgramAndItsVersion() {
+        MergelogsRun run = MergelogsRun.of("--version");
+
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).isEqualTo("mergelogs " + Version.current() + "\n");
     }
 
     @Test

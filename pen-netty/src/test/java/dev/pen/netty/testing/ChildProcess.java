@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,34 @@ public final class ChildProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * Waits until it exits on its own and returns its exit status; fails, killing it and anything it started, when
+     * it runs longer than {@code timeout}.
+     */
+    public int awaitExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill();
+                throw new AssertionError(name + " did not exit within " + timeout + "\n" + output());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill();
+            throw new AssertionError("interrupted while waiting for " + name, e);
+        }
+        return process.exitValue();
+    }
+
+    /** What it wrote on stdout so far. */
+    public String stdout() {
+        return read(out);
+    }
+
+    /** What it wrote on stderr so far. */
+    public String stderr() {
+        return read(err);
+    }
+
     /** What it wrote so far, stdout then stderr, for failure messages. */
     public String output() {
         return name + " stdout:\n" + read(out) + name + " stderr:\n" + read(err);
@@ -64,17 +93,7 @@ public final class ChildProcess implements AutoCloseable {
      */
     public int stop() {
         process.destroy();
-        try {
-            if (!process.waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
-                kill();
-                throw new AssertionError(name + " did not exit within " + STOP_SECONDS + " s of TERM\n" + output());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            kill();
-            throw new AssertionError("interrupted while stopping " + name, e);
-        }
-        return process.exitValue();
+        return awaitExit(Duration.ofSeconds(STOP_SECONDS));
     }
 
     /** Stops it if it still runs; never fails, so that cleaning up after a failed test does not hide its cause. */
