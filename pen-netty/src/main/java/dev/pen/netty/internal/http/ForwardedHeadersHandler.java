@@ -48,6 +48,7 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
     private final PendingRequests pending = new PendingRequests();
     private ChannelHandlerContext ctx;
     private State state = State.DETECT;
+    private boolean http;
     private int leadingBlanks;
     private int methodLength;
     private long remaining;
@@ -173,6 +174,7 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
                         }
                     } else {
                         state = State.HEAD;
+                        http = true;
                         head.start(leadingBlanks + methodLength);
                     }
                     i = at < 0 ? end : at;
@@ -268,6 +270,11 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
             rejection.send(ctx);
             rejection = null;
         }
+    }
+
+    /** Whether the connection was found to be HTTP: until then the backend's bytes are not framed. */
+    boolean isHttp() {
+        return http;
     }
 
     /** The kind of the {@code k}-th request not answered yet (0 when there are fewer), for the response framing. */

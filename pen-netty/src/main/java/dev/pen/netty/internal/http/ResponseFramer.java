@@ -13,7 +13,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * {@code HEAD}, {@code 204} and {@code 304}, a body until the end of the connection when no length is given. It
  * tells the client side ({@link ForwardedHeadersHandler}) when responses end and when a {@code 101} (or a
  * {@code 2xx} to {@code CONNECT}) makes the connection a tunnel, after which it leaves the pipeline. A response
- * whose framing cannot be read closes the connection.
+ * whose framing cannot be read closes the connection. Until the client side finds the connection to be HTTP, the
+ * backend's bytes pass unread.
  *
  * <p>Runs on the event loop both channels share; not sharable.
  */
@@ -35,7 +36,8 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof ByteBuf in) || state == State.UNTIL_CLOSE) {
+        // Other protocols may speak first, and are relayed as they are.
+        if (!(msg instanceof ByteBuf in) || state == State.UNTIL_CLOSE || !requests.isHttp()) {
             ctx.fireChannelRead(msg);
             return;
         }

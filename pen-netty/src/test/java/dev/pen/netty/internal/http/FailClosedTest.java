@@ -225,6 +225,15 @@ class FailClosedTest {
     }
 
     @Test
+    void aBackendThatSpeaksFirstIsRelayedUnread() {
+        assertThat(x.answer("SSH-2.0-server\r\n")).isEqualTo("SSH-2.0-server\r\n");
+        x.send("SSH-2.0-client\r\n");
+        assertThat(x.answer("\u0000\u0001binary")).isEqualTo("\u0000\u0001binary");
+        assertThat(x.backend.isOpen()).isTrue();
+        assertThat(x.toBackend()).isEqualTo("SSH-2.0-client\r\n");
+    }
+
+    @Test
     void aFewBytesThenTheEndOfInputPassUnchanged() {
         x.send("\r\nquit");
         x.client.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
