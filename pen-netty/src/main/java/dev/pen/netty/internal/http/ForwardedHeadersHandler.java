@@ -207,14 +207,11 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
     }
 
     /** The request head {@code in[from, to)} (after what {@link #head} kept) with the forwarding headers. */
-    private ByteBuf rewrite(ByteBuf in, int from, int to) {
-        ByteBuf src = in;
-        if (head.holds()) {
-            head.keep(ctx.alloc(), in, from, to);
-            src = head.take();
-            from = src.readerIndex();
-            to = src.writerIndex();
-        }
+    private ByteBuf rewrite(ByteBuf in, int headStart, int headEnd) {
+        boolean own = head.holds();
+        ByteBuf src = head.whole(in, headStart, headEnd);
+        int from = src.readerIndex();
+        int to = src.writerIndex();
         try {
             from += leadingBlanks; // the connection's leading empty lines go no further
             leadingBlanks = 0;
@@ -233,7 +230,7 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
             }
             return request.write(ctx.alloc(), src, from, to, client, proto);
         } finally {
-            if (src != in) {
+            if (own) {
                 src.release();
             }
         }

@@ -59,6 +59,18 @@ final class HeadCollector {
         kept.writeBytes(in, from, to - from);
     }
 
+    /**
+     * The whole head: {@code in[from, to)} after the bytes kept from earlier reads, as a buffer of its own (which
+     * the caller releases) when some were kept, else as a slice of {@code in} (which the caller must not release).
+     */
+    ByteBuf whole(ByteBuf in, int from, int to) {
+        if (kept == null) {
+            return in.slice(from, to - from);
+        }
+        keep(in.alloc(), in, from, to);
+        return take();
+    }
+
     /** Whether bytes of earlier reads are kept. */
     boolean holds() {
         return kept != null;

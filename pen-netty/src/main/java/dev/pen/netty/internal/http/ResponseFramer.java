@@ -126,17 +126,12 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
     }
 
     private boolean responseHead(ByteBuf in, int from, int to) {
-        ByteBuf src = in;
-        if (head.holds()) {
-            head.keep(in.alloc(), in, from, to);
-            src = head.take();
-            from = src.readerIndex();
-            to = src.writerIndex();
-        }
+        boolean own = head.holds();
+        ByteBuf src = head.whole(in, from, to);
         try {
-            return frame(src, from, to);
+            return frame(src, src.readerIndex(), src.writerIndex());
         } finally {
-            if (src != in) {
+            if (own) {
                 src.release();
             }
         }
