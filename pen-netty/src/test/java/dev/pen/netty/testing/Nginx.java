@@ -16,7 +16,7 @@ import java.util.Map;
  * An nginx web server as a child process of the test, for backends behind pen: its own configuration in a
  * directory of its own, in the foreground ({@code daemon off}, one process), listening on a loopback address and
  * a port the OS chose, serving {@code index.html} (its name and a newline) and writing a Combined Log Format
- * access log. Its clock is read as UTC ({@code TZ=UTC}), so log times look alike on every machine.
+ * access log, and a second one of {@code "request line" "X-Forwarded-For"} lines. Its clock is read as UTC ({@code TZ=UTC}), so log times look alike on every machine.
  */
 public final class Nginx implements AutoCloseable {
     private static final Duration START = Duration.ofSeconds(10);
@@ -77,6 +77,8 @@ public final class Nginx implements AutoCloseable {
                 "events { worker_connections 64; }",
                 "http {",
                 "  access_log " + root.resolve("access.log") + " combined;",
+                "  log_format forwarded '\"$request\" \"$http_x_forwarded_for\"';",
+                "  access_log " + root.resolve("forwarded.log") + " forwarded;",
                 "  client_body_temp_path " + root.resolve("body") + ";",
                 "  proxy_temp_path " + root.resolve("proxy") + ";",
                 "  fastcgi_temp_path " + root.resolve("fastcgi") + ";",
@@ -123,8 +125,17 @@ public final class Nginx implements AutoCloseable {
      * answer before the line is there: wait for the count expected.
      */
     public List<String> accessLines() {
+        return lines("access.log");
+    }
+
+    /** The second access log's lines so far: {@code "request line" "X-Forwarded-For as nginx joined them"}. */
+    public List<String> forwardedLines() {
+        return lines("forwarded.log");
+    }
+
+    private List<String> lines(String file) {
         try {
-            Path log = accessLog();
+            Path log = root.resolve(file);
             return Files.exists(log) ? Files.readAllLines(log, StandardCharsets.ISO_8859_1) : List.of();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

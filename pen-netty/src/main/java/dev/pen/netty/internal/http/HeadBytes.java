@@ -4,12 +4,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 
 /**
- * What http mode asks of the bytes of a request head (header names, token characters, framing values), and how
- * it passes a rewritten head on with the bytes after it.
+ * What http mode asks of the bytes of a message head (token characters, header names, numbers), and how it
+ * passes a rewritten head on with the bytes after it.
  */
 final class HeadBytes {
-    private static final byte CR = '\r';
-    private static final byte SP = ' ';
+    static final byte CR = '\r';
+    static final byte LF = '\n';
+    static final byte SP = ' ';
+    static final byte HT = '\t';
 
     private HeadBytes() {
     }
@@ -21,35 +23,37 @@ final class HeadBytes {
         return b > SP && b < 0x7F && "!#$%&'*+-.^_`|~".indexOf(b) >= 0;
     }
 
-    /** Whether the line {@code [line, end)} is header {@code lowerName} (followed by optional spaces and a colon). */
-    static boolean isHeader(ByteBuf src, int line, int end, String lowerName) {
-        int n = lowerName.length();
-        if (end - line <= n) {
-            return false;
-        }
-        for (int k = 0; k < n; k++) {
-            if (Character.toLowerCase((char) (src.getByte(line + k) & 0xFF)) != lowerName.charAt(k)) {
-                return false;
-            }
-        }
-        int k = line + n;
-        while (k < end && (src.getByte(k) == SP || src.getByte(k) == '\t')) {
-            k++;
-        }
-        return k < end && src.getByte(k) == ':';
+    static boolean isWhitespace(byte b) {
+        return b == SP || b == HT;
     }
 
-    static boolean onlyCarriageReturns(ByteBuf src, int from, int to) {
-        for (int k = from; k < to; k++) {
-            if (src.getByte(k) != CR) {
+    /** Whether {@code b} may be in a field value: visible, obs-text, space or tab (no other control byte). */
+    static boolean isFieldChar(byte b) {
+        return (b & 0xFF) >= 0x20 && b != 0x7F || b == HT;
+    }
+
+    /** Where the content of the line ending with the LF at {@code lf} ends: before one CR, if there is one. */
+    static int contentEnd(ByteBuf src, int line, int lf) {
+        return lf > line && src.getByte(lf - 1) == CR ? lf - 1 : lf;
+    }
+
+    /** Whether {@code [from, to)} is {@code lowerText}, compared without case. */
+    static boolean equalsIgnoreCase(ByteBuf src, int from, int to, String lowerText) {
+        if (to - from != lowerText.length()) {
+            return false;
+        }
+        for (int k = 0; k < lowerText.length(); k++) {
+            byte b = src.getByte(from + k);
+            if ((b >= 'A' && b <= 'Z' ? b + 32 : b) != lowerText.charAt(k)) {
                 return false;
             }
         }
         return true;
     }
 
-    static boolean startsWith(ByteBuf src, int from, String text) {
-        if (src.writerIndex() - from < text.length()) {
+    /** Whether {@code [from, to)} is exactly {@code text}. */
+    static boolean matches(ByteBuf src, int from, int to, String text) {
+        if (to - from != text.length()) {
             return false;
         }
         for (int k = 0; k < text.length(); k++) {
@@ -60,41 +64,27 @@ final class HeadBytes {
         return true;
     }
 
-    /** Whether the last coding in a Transfer-Encoding line is {@code chunked}. */
-    static boolean endsWithChunked(ByteBuf src, int line, int end) {
-        int e = end;
-        while (e > line && (src.getByte(e - 1) == SP || src.getByte(e - 1) == '\t')) {
-            e--;
+    static int skipWhitespace(ByteBuf src, int from, int to) {
+        while (from < to && isWhitespace(src.getByte(from))) {
+            from++;
         }
-        String word = "chunked";
-        int s = e - word.length();
-        if (s <= line) {
-            return false;
-        }
-        for (int k = 0; k < word.length(); k++) {
-            if (Character.toLowerCase((char) (src.getByte(s + k) & 0xFF)) != word.charAt(k)) {
-                return false;
-            }
-        }
-        byte before = src.getByte(s - 1);
-        return before == ':' || before == ',' || before == SP || before == '\t';
+        return from;
     }
 
-    /** The Content-Length value after the colon, or -1 when it is not a plain decimal number. */
-    static long parseLength(ByteBuf src, int from, int end) {
-        int k = src.indexOf(from - 1, end, (byte) ':') + 1;
-        while (k < end && (src.getByte(k) == SP || src.getByte(k) == '\t')) {
-            k++;
+    static int trimWhitespace(ByteBuf src, int from, int to) {
+        while (to > from && isWhitespace(src.getByte(to - 1))) {
+            to--;
         }
-        int e = end;
-        while (e > k && (src.getByte(e - 1) == SP || src.getByte(e - 1) == '\t')) {
-            e--;
-        }
-        if (k == e || e - k > 18) {
+        return to;
+    }
+
+    /** The decimal number {@code [from, to)} (at most 18 digits), or -1 when it is anything else. */
+    static long parseLength(ByteBuf src, int from, int to) {
+        if (from == to || to - from > 18) {
             return -1;
         }
         long value = 0;
-        for (; k < e; k++) {
+        for (int k = from; k < to; k++) {
             byte b = src.getByte(k);
             if (b < '0' || b > '9') {
                 return -1;

@@ -106,12 +106,11 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
     private void connect(BackendSlot slot) {
         events.backendChosen(this, slot.index());
         SocketAddress target = slot.address();
-        // The backend channel is made and registered here rather than through a Bootstrap: the address is
-        // resolved already, and this path runs once per connection.
+        // Made and registered here rather than through a Bootstrap: the address is resolved, this runs once.
         Channel ch = context.newBackendChannel(ChosenTransport.isUnix(target));
         ch.config().setAutoRead(false);
         ch.config().setConnectTimeoutMillis(context.connectTimeoutMillis());
-        ch.pipeline().addLast(new BackendHandler(this));
+        context.addBackendHandlers(ch, client, this);
         backend = ch;
         ChannelFuture registered = client.eventLoop().register(ch);
         if (registered.isDone()) {

@@ -6,6 +6,7 @@ import dev.pen.netty.internal.tls.TlsTerminator;
 import dev.pen.netty.internal.transport.ChosenTransport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.WriteBufferWaterMark;
@@ -90,6 +91,23 @@ public final class RelayContext {
     /** A new, unregistered backend channel of this balancer's transport. */
     Channel newBackendChannel(boolean unix) {
         return unix ? domainChannels.newChannel() : socketChannels.newChannel();
+    }
+
+    /**
+     * The handlers of a new backend channel of {@code client}: response framing first when {@code client} is in
+     * http mode (so a connection in plain mode pays one attribute lookup), then the relay's own.
+     */
+    void addBackendHandlers(Channel backend, Channel client, RelayConnection connection) {
+        ChannelHandler responseFraming = HttpMode.responseFraming(client);
+        if (responseFraming != null) {
+            backend.pipeline().addLast("http", responseFraming);
+        }
+        backend.pipeline().addLast("relay", new BackendHandler(connection));
+    }
+
+    /** Connections http mode answered with 400 or 431 and closed. */
+    public long httpRejected() {
+        return http.rejected();
     }
 
     int connectTimeoutMillis() {

@@ -9,18 +9,24 @@ import dev.pen.api.ConnectionLog;
 import dev.pen.api.PenLogLine;
 import dev.pen.api.Transport;
 import dev.pen.netty.NettyBalancer;
+import dev.pen.netty.TestAccess;
 import dev.pen.netty.testing.Closer;
 import dev.pen.netty.testing.Await;
 import dev.pen.netty.testing.Clients;
 import dev.pen.netty.testing.HeaderEchoBackend;
 import dev.pen.netty.testing.HttpClient;
 import dev.pen.netty.testing.NamedBackend;
+import dev.pen.netty.testing.Nginx;
 import dev.pen.netty.testing.Programs;
 import dev.pen.netty.testing.Transports;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -28,6 +34,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -227,5 +234,106 @@ class HttpModeTest {
         assertThat(out.split(XFP, -1)).hasSize(3);
         Await.until("connection closed", () -> lb.activeConnections() == 0);
         assertThat(lb.backends().get(0).totalConnections()).as("one connection for both").isEqualTo(1);
+    }
+    @Test
+    void upgradeAnsweredWithoutASwitchLeavesTheNextRequestParsedWithTheClientAddressLast() throws Exception {
+        HeaderEchoBackend backend = keep(new HeaderEchoBackend());
+        Socket s = client(balancer(Transport.AUTO, true, backend.spec()));
+        send(s, "GET /ws HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n"
+                + "GET /next HTTP/1.1\r\nHost: test\r\nX-Forwarded-For: 192.0.2.66\r\n\r\n");
+        assertThat(HttpClient.readBody(s.getInputStream())).startsWith("GET /ws ");
+        assertThat(HttpClient.readBody(s.getInputStream())).startsWith("GET /next ")
+                .contains("X-Forwarded-For: 192.0.2.66, 127.0.0.1\n");
+    }
+
+    @Test
+    void upgradeAnsweredWithASwitchRelaysBothWaysUnchanged() throws Exception {
+        SwitchingBackend backend = keep(new SwitchingBackend());
+        Socket s = client(balancer(Transport.AUTO, true, "127.0.0.1:" + backend.server.getLocalPort()));
+        send(s, "GET /ws HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\n\r\n");
+        InputStream in = s.getInputStream();
+        String switched = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n";
+        assertThat(new String(in.readNBytes(switched.length()), StandardCharsets.ISO_8859_1)).isEqualTo(switched);
+        String frames = "GET / HTTP/1.1\r\nX-Forwarded-For: 192.0.2.66\r\n\r\n\u0000\u00ff";
+        send(s, frames);
+        assertThat(new String(in.readNBytes(frames.length()), StandardCharsets.ISO_8859_1)).isEqualTo(frames);
+    }
+
+    @ParameterizedTest
+    @MethodSource("transports")
+    void badRequestGets400AndIsCounted(Transport transport) throws Exception {
+        HeaderEchoBackend backend = keep(new HeaderEchoBackend());
+        Balancer lb = balancer(transport, true, backend.spec());
+        Socket s = client(lb);
+        send(s, "GET  / HTTP/1.1\r\nHost: test\r\n\r\n");
+        assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1))
+                .isEqualTo("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        assertThat(TestAccess.context(lb).httpRejected()).isEqualTo(1);
+        assertThat(backend.requests()).isZero();
+    }
+
+    @Test
+    void nginxLogsEveryForgingAttemptWithTheClientLastOrNotAtAll(@TempDir Path dir) throws Exception {
+        Nginx nginx = keep(Nginx.start(dir, "web", "127.0.0.2"));
+        Balancer lb = balancer(Transport.AUTO, true, nginx.address());
+        String forged = "GET /forged HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 192.0.2.66\r\n\r\n";
+        List<String> attempts = List.of(
+                "GET /upgrade HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n",
+                "GET  /two-spaces HTTP/1.1\r\nHost: a\r\n\r\n",
+                "GET /big HTTP/1.1\r\nHost: a\r\nX-Big: " + "b".repeat(70_000) + "\r\n\r\n",
+                "POST /gzip HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n",
+                "POST /bad-length HTTP/1.1\r\nHost: a\r\nContent-Length: 1x\r\n\r\n",
+                "GET /fold HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 192.0.2.1\r\nX-A: b\r\n 192.0.2.66\r\n\r\n",
+                "POST /space HTTP/1.1\r\nHost: a\r\nTransfer-Encoding : chunked\r\nContent-Length: 5\r\n\r\n0\r\n\r\n",
+                "POST /both HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
+        for (String attempt : attempts) {
+            Socket s = client(lb);
+            s.setSoTimeout(10_000);
+            send(s, attempt + forged + "GET /last HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+            s.getInputStream().readAllBytes();
+        }
+        Socket s = client(lb);
+        send(s, "GET /sentinel HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+        s.getInputStream().readAllBytes();
+        Await.until("nginx logs the sentinel", () -> String.join("\n", nginx.forwardedLines()).contains("/sentinel"));
+        List<String> lines = nginx.forwardedLines();
+        assertThat(lines).as(nginx.diagnostics()).allSatisfy(line -> assertThat(line).matches(".* \"([^\"]*, )?127\\.0\\.0\\.1\""));
+        assertThat(String.join("\n", lines)).contains("/forged", "/both", "/upgrade");
+    }
+
+    /** A backend that answers the first request head with 101 Switching Protocols, then echoes what it reads. */
+    private static final class SwitchingBackend implements AutoCloseable {
+        final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final Thread thread = new Thread(this::serve, "switching-backend");
+
+        SwitchingBackend() throws IOException {
+            thread.start();
+        }
+
+        private void serve() {
+            try (Socket s = server.accept()) {
+                InputStream in = s.getInputStream();
+                int matched = 0;
+                while (matched < 4) {
+                    int b = in.read();
+                    if (b < 0) {
+                        return;
+                    }
+                    matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
+                }
+                OutputStream out = s.getOutputStream();
+                out.write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                in.transferTo(out);
+            } catch (IOException e) {
+                // closed by the test
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.close();
+            thread.join(5_000);
+        }
     }
 }
