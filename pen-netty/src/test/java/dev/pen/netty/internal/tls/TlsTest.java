@@ -378,6 +378,35 @@ class TlsTest {
         assertThat(servedSubject(lb)).isEqualTo("CN=localhost");
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"openssl", "jdk"})
+    void aClientMayNotRenegotiate(String provider) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(provider.equals("jdk")
+                || io.netty.handler.ssl.OpenSsl.isAvailable(), "OpenSSL provider not loadable here");
+        NamedBackend echo = keep(new NamedBackend("echo"));
+        System.setProperty("pen.tls.provider", provider);
+        Balancer lb;
+        try {
+            lb = balancer(Transport.AUTO, serverTls(), false, echo.spec());
+        } finally {
+            System.clearProperty("pen.tls.provider");
+        }
+        SSLSocket s = (SSLSocket) trusting(certs.resolve("server.pem")).getSocketFactory()
+                .createSocket("127.0.0.1", Clients.port(lb.localAddress()));
+        keep(s);
+        s.setEnabledProtocols(new String[] {"TLSv1.2"}); // TLS 1.3 has no renegotiation at all
+        s.setSoTimeout(5_000);
+        assertThat(Clients.readLine(s)).isEqualTo("echo");
+        assertThatThrownBy(() -> {
+            s.startHandshake(); // a second handshake on an established session: a renegotiation
+            s.getOutputStream().write("ping\n".getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            if (Clients.readLine(s) == null) {
+                throw new java.io.IOException("closed");
+            }
+        }).isInstanceOf(java.io.IOException.class);
+    }
+
     @Test
     void tls13FloorRefusesATls12Client() throws Exception {
         NamedBackend echo = keep(new NamedBackend("echo"));
