@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
@@ -18,18 +17,20 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientHandler.class);
     private final RelayContext context;
     private final boolean plain;
+    private final boolean tls;
     private RelayConnection connection;
 
-    ClientHandler(RelayContext context, boolean plain) {
+    ClientHandler(RelayContext context, boolean plain, boolean tls) {
         this.context = context;
         this.plain = plain;
+        this.tls = tls;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         context.configure(ctx.channel());
         connection = new RelayConnection(context, ctx.channel(), plain && context.splice());
-        if (ctx.pipeline().get(SslHandler.class) == null) {
+        if (!tls) {
             connection.start();
         } else {
             // Reading stays off: the TLS handler asks for each read it needs until the handshake is done.

@@ -30,6 +30,6 @@ public final class RelayInitializer extends ChannelInitializer<Channel> {
             ch.pipeline().addLast("http", forwarded);
         }
         // Only a connection whose bytes nothing in the pipeline needs to see may be spliced.
-        ch.pipeline().addLast("relay", new ClientHandler(context, tls == null && forwarded == null));
+        ch.pipeline().addLast("relay", new ClientHandler(context, tls == null && forwarded == null, tls != null));
     }
 }
