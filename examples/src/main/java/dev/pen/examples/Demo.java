@@ -51,7 +51,8 @@ public final class Demo implements AutoCloseable {
             balancer.close();
         }
         servers.forEach(NamedHttpServer::close);
-        group.shutdownGracefully().syncUninterruptibly();
+        // The servers were closed above and have nothing left to finish: no quiet period to wait out.
+        group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     public static void main(String[] args) throws InterruptedException {

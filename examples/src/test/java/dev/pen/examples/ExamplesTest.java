@@ -39,6 +39,14 @@ class ExamplesTest {
     }
 
     @Test
+    void idleDemoStopsAtOnce() {
+        Demo demo = new Demo("127.0.0.1:0");
+        long start = System.nanoTime();
+        demo.close();
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(500L);
+    }
+
+    @Test
     void leastConnectionsSendsNewClientsToTheLessBusyServer() throws Exception {
         try (NamedBackend a = new NamedBackend("a");
                 NamedBackend b = new NamedBackend("b");

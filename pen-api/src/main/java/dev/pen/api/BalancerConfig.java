@@ -21,6 +21,10 @@ import java.util.Optional;
 public final class BalancerConfig {
     /** pen's UDP sessions never end; ours end after this long without traffic unless told otherwise. */
     public static final Duration DEFAULT_UDP_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /** A TCP client that has sent no byte this long after it was accepted is closed (pen has no such limit). */
+    public static final Duration DEFAULT_FIRST_BYTE_TIMEOUT = Duration.ofSeconds(60);
+    /** A TLS client that has not finished its handshake this long after it was accepted is closed. */
+    public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     /** The most server slots a config may hold (indexes 0 to {@code MAX_SLOTS - 1}). */
     public static final int MAX_SLOTS = 10_000;
 
@@ -43,6 +47,9 @@ public final class BalancerConfig {
     private final TlsSettings tls;
     private final boolean udp;
     private final Duration udpIdleTimeout;
+    private final Duration idleTimeout;
+    private final Duration firstByteTimeout;
+    private final Duration handshakeTimeout;
 
     private BalancerConfig(Builder b, Address listen, List<Backend> backends, Backend emergency, Backend abuse) {
         this.listen = listen;
@@ -64,6 +71,9 @@ public final class BalancerConfig {
         this.tls = b.tls;
         this.udp = b.udp;
         this.udpIdleTimeout = b.udpIdleTimeout;
+        this.idleTimeout = b.idleTimeout;
+        this.firstByteTimeout = b.firstByteTimeout;
+        this.handshakeTimeout = b.handshakeTimeout;
     }
 
     public static Builder builder() {
@@ -94,6 +104,9 @@ public final class BalancerConfig {
         b.tls = tls;
         b.udp = udp;
         b.udpIdleTimeout = udpIdleTimeout;
+        b.idleTimeout = idleTimeout;
+        b.firstByteTimeout = firstByteTimeout;
+        b.handshakeTimeout = handshakeTimeout;
         return b;
     }
 
@@ -212,6 +225,30 @@ public final class BalancerConfig {
         return udpIdleTimeout;
     }
 
+    /**
+     * How long a TCP connection may go without a byte either way before it is closed (pen's {@code idle_timeout});
+     * {@link Duration#ZERO} means never, pen's default. UDP sessions have {@link #udpIdleTimeout()}.
+     */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    /**
+     * How long a TCP client may go, from its accept, without sending a byte before it is closed, whatever the
+     * backend sends; {@link Duration#ZERO} means never. Default 60 seconds.
+     */
+    public Duration firstByteTimeout() {
+        return firstByteTimeout;
+    }
+
+    /**
+     * How long a TLS client may take, from its accept, to finish its handshake before it is closed; no backend
+     * is chosen before it has. Default 10 seconds.
+     */
+    public Duration handshakeTimeout() {
+        return handshakeTimeout;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof BalancerConfig c && listen.equals(c.listen) && backends.equals(c.backends)
@@ -220,7 +257,9 @@ public final class BalancerConfig {
                 && accessLists.equals(c.accessLists) && clientAcl == c.clientAcl
                 && connectionLogs.equals(c.connectionLogs) && transport == c.transport && eventLoops == c.eventLoops
                 && backlog == c.backlog && reusePort == c.reusePort && tcpNoDelay == c.tcpNoDelay && http == c.http
-                && Objects.equals(tls, c.tls) && udp == c.udp && udpIdleTimeout.equals(c.udpIdleTimeout);
+                && Objects.equals(tls, c.tls) && udp == c.udp && udpIdleTimeout.equals(c.udpIdleTimeout)
+                && idleTimeout.equals(c.idleTimeout) && firstByteTimeout.equals(c.firstByteTimeout)
+                && handshakeTimeout.equals(c.handshakeTimeout);
     }
 
     @Override
@@ -256,6 +295,9 @@ public final class BalancerConfig {
         private TlsSettings tls;
         private boolean udp;
         private Duration udpIdleTimeout = DEFAULT_UDP_IDLE_TIMEOUT;
+        private Duration idleTimeout = Duration.ZERO;
+        private Duration firstByteTimeout = DEFAULT_FIRST_BYTE_TIMEOUT;
+        private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
 
         private Builder() {
             Arrays.fill(accessLists, AccessList.empty());
@@ -422,7 +464,40 @@ public final class BalancerConfig {
          * @throws IllegalArgumentException when negative
          */
         public Builder udpIdleTimeout(Duration timeout) {
-            this.udpIdleTimeout = checkUdpIdleTimeout(timeout);
+            this.udpIdleTimeout = checkTimeout("UDP idle timeout", timeout);
+            return this;
+        }
+
+        /**
+         * The TCP idle timeout; see {@link BalancerConfig#idleTimeout()}.
+         *
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = checkTimeout("idle timeout", timeout);
+            return this;
+        }
+
+        /**
+         * The first byte timeout; see {@link BalancerConfig#firstByteTimeout()}.
+         *
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder firstByteTimeout(Duration timeout) {
+            this.firstByteTimeout = checkTimeout("first byte timeout", timeout);
+            return this;
+        }
+
+        /**
+         * The TLS handshake timeout; see {@link BalancerConfig#handshakeTimeout()}.
+         *
+         * @throws IllegalArgumentException when not positive
+         */
+        public Builder handshakeTimeout(Duration timeout) {
+            if (checkTimeout("handshake timeout", timeout).isZero()) {
+                throw new IllegalArgumentException("unexpected handshake timeout: 0 ms (expected more than 0)");
+            }
+            this.handshakeTimeout = timeout;
             return this;
         }
 
@@ -465,10 +540,10 @@ public final class BalancerConfig {
             return Backend.parse((String) spec, defaultPort);
         }
 
-        private static Duration checkUdpIdleTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "udpIdleTimeout");
+        private static Duration checkTimeout(String name, Duration timeout) {
+            Objects.requireNonNull(timeout, name);
             if (timeout.isNegative()) {
-                throw new IllegalArgumentException("unexpected UDP idle timeout: " + timeout.toMillis()
+                throw new IllegalArgumentException("unexpected " + name + ": " + timeout.toMillis()
                         + " ms (expected 0 for never, or more)");
             }
             return timeout;

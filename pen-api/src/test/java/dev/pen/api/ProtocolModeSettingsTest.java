@@ -71,4 +71,29 @@ class ProtocolModeSettingsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("unexpected UDP idle timeout: -1000 ms (expected 0 for never, or more)");
     }
+
+    @Test
+    void timeoutsDefaultToPensIdleAndOurFirstByteAndHandshakeLimits() {
+        BalancerConfig c = BalancerConfig.builder().listen("80").build();
+        assertThat(c.idleTimeout()).isEqualTo(Duration.ZERO);
+        assertThat(c.firstByteTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
+        BalancerConfig changed = c.toBuilder().idleTimeout(Duration.ofMillis(1500)).build();
+        assertThat(changed).isNotEqualTo(c);
+        assertThat(changed.toBuilder().build()).isEqualTo(changed);
+    }
+
+    @Test
+    void negativeIdleTimeoutIsRejected() {
+        assertThatThrownBy(() -> BalancerConfig.builder().idleTimeout(Duration.ofMillis(-5)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unexpected idle timeout: -5 ms (expected 0 for never, or more)");
+    }
+
+    @Test
+    void zeroHandshakeTimeoutIsRejected() {
+        assertThatThrownBy(() -> BalancerConfig.builder().handshakeTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unexpected handshake timeout: 0 ms (expected more than 0)");
+    }
 }

@@ -51,11 +51,18 @@ final class StartSequence {
      * @throws IllegalArgumentException naming a bad setting
      */
     static BalancerConfig initial(Options o, PrintStream err) {
-        return BalancerConfig.builder().listen(NOT_YET)
+        BalancerConfig.Builder b = BalancerConfig.builder().listen(NOT_YET)
                 .modes(new Modes(o.hash, o.roundRobin, o.stubborn, o.weight, false))
                 .limits(new Limits(Duration.ofSeconds(o.timeoutSeconds), Duration.ofSeconds(o.blacklistSeconds),
                         o.clients, Duration.ofSeconds(o.trackingSeconds), o.connections))
-                .backlog(o.listenQueue).http(o.http).udp(o.udp).tls(tls(o, err)).build();
+                .backlog(o.listenQueue).http(o.http).udp(o.udp).tls(tls(o, err));
+        if (o.firstByteTimeout != null) {
+            b.firstByteTimeout(o.firstByteTimeout);
+        }
+        if (o.handshakeTimeout != null) {
+            b.handshakeTimeout(o.handshakeTimeout);
+        }
+        return b.build();
     }
 
     /**

@@ -55,8 +55,7 @@ public final class NettyBalancer implements Balancer {
         this.gate = new AcceptGate(config.limits().maxConnections());
         ConnectionEvents events = new ConnectionEvents(selector, config.connectionLogs());
         this.context = new RelayContext(selector, transport, events, gate);
-        context.acceptWith(config.tls() == null ? null : TlsTerminator.load(config.tls()), http(config),
-                config.tcpNoDelay());
+        context.acceptWith(config.tls() == null ? null : TlsTerminator.load(config.tls()), config);
         this.udp = config.udp() ? new UdpRelay(selector, transport, events, config.udpIdleTimeout()) : null;
         this.group = new MultiThreadIoEventLoopGroup(config.eventLoops(), new DefaultThreadFactory("pen", true),
                 transport.ioHandlerFactory().get());
@@ -83,10 +82,6 @@ public final class NettyBalancer implements Balancer {
     /** Starts a balancer whose figures are registered with {@code registry} (see the metrics in the README). */
     public static Balancer start(BalancerConfig config, MeterRegistry registry) {
         return new NettyBalancer(config, registry);
-    }
-
-    private static boolean http(BalancerConfig c) {
-        return c.http() && !c.udp();
     }
 
     private SocketAddress resolve(Backend backend) {
@@ -137,7 +132,7 @@ public final class NettyBalancer implements Balancer {
             listener.move(current, next);
         }
         selector.apply(table);
-        context.acceptWith(tls, http(next), next.tcpNoDelay());
+        context.acceptWith(tls, next);
         gate.setMax(next.limits().maxConnections());
         if (udp != null) {
             udp.setIdleTimeout(next.udpIdleTimeout());

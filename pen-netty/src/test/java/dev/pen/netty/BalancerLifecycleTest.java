@@ -47,6 +47,21 @@ class BalancerLifecycleTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("dev.pen.netty.testing.Transports#available")
+    void balancerWithNothingToDrainStopsAtOnce(Transport transport) {
+        NamedBackend echo = new NamedBackend("echo");
+        try (echo) {
+            Balancer lb = Balancer.start(BalancerConfig.builder().listen("127.0.0.1:0").transport(transport)
+                    .backend(echo.spec()).build());
+            assertThat(Clients.greeting("127.0.0.2", Clients.port(lb.localAddress()))).isEqualTo("echo");
+            Await.until("the client's connection ended", () -> lb.activeConnections() == 0);
+            long start = System.nanoTime();
+            lb.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - start).toMillis()).isLessThan(500L);
+        }
+    }
+
     @Test
     void unresolvableHostIsRejectedAtStartNamingIt() {
         BalancerConfig config = BalancerConfig.builder().listen("127.0.0.1:0").backend("nosuchhost.invalid:80").build();

@@ -23,9 +23,22 @@ final class LongOptions {
 
     static final List<Entry> TABLE = List.of(
             new Entry("help", null, "show this text and exit", (o, v) -> o.help = true),
-            new Entry("version", null, "show the version and exit", (o, v) -> o.version = true));
+            new Entry("version", null, "show the version and exit", (o, v) -> o.version = true),
+            new Entry("first-byte-timeout", "T", "close a client that sent nothing in T [60]",
+                    (o, v) -> o.firstByteTimeout = duration("--first-byte-timeout", v)),
+            new Entry("handshake-timeout", "T", "close a TLS client not through its handshake in T [10]",
+                    (o, v) -> o.handshakeTimeout = duration("--handshake-timeout", v)));
 
     private LongOptions() {
+    }
+
+    /** A duration as {@link DurationText} reads it; {@code option} as written, for the error. */
+    private static java.time.Duration duration(String option, String value) throws CommandLineException {
+        try {
+            return DurationText.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw CommandLineException.badValue("pen: " + option + ": " + e.getMessage());
+        }
     }
 
     /** The table as the shared getopt reads it. */
@@ -44,12 +57,13 @@ final class LongOptions {
         throw new IllegalStateException("option --" + option.name() + " has no entry");
     }
 
-    /** The usage text's lines for the long options, one each, aligned as pen's letters are. */
+    /** The usage text's lines for the long options, aligned as pen's letters are. */
     static String usageLines() {
         StringBuilder b = new StringBuilder();
         for (Entry e : TABLE) {
             String left = "--" + e.name() + (e.argument() == null ? "" : " " + e.argument());
-            b.append(String.format("  %-14s%s%n", left, e.help()));
+            // A name too long for the column puts its help on the next line, at the column.
+            b.append(String.format(left.length() < 14 ? "  %-14s%s%n" : "  %s%n                %s%n", left, e.help()));
         }
         return b.toString();
     }

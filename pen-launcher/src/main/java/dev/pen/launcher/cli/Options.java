@@ -1,5 +1,6 @@
 package dev.pen.launcher.cli;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -78,6 +79,10 @@ public final class Options {
     public boolean tlsRequireClientCert;
     /** -L: TLS protocol name (ssl23, ssl2, ssl3, tls1). */
     public String tlsProtocol = "ssl23";
+    /** --first-byte-timeout: close a client that sent nothing this long; null for the default. */
+    public Duration firstByteTimeout;
+    /** --handshake-timeout: close a TLS client not through its handshake this long; null for the default. */
+    public Duration handshakeTimeout;
     /** --help: show the usage text and exit (the rest of the command line is not read). */
     public boolean help;
     /** --version: show the version and exit (the rest of the command line is not read). */

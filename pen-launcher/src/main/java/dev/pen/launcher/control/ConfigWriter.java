@@ -5,6 +5,8 @@ import dev.pen.api.Backend;
 import dev.pen.api.BalancerConfig;
 import dev.pen.api.Limits;
 import dev.pen.api.Modes;
+import dev.pen.launcher.cli.DurationText;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +46,11 @@ final class ConfigWriter {
         if (c.udp() && !c.udpIdleTimeout().equals(BalancerConfig.DEFAULT_UDP_IDLE_TIMEOUT)) {
             s.append("idle_timeout ").append(c.udpIdleTimeout().toSeconds()).append('\n');
         }
+        if (!c.udp() && !c.idleTimeout().isZero()) {
+            s.append("idle_timeout ").append(c.idleTimeout().toSeconds()).append('\n');
+        }
+        timeout(s, "first_byte_timeout", c.firstByteTimeout(), BalancerConfig.DEFAULT_FIRST_BYTE_TIMEOUT);
+        timeout(s, "handshake_timeout", c.handshakeTimeout(), BalancerConfig.DEFAULT_HANDSHAKE_TIMEOUT);
         s.append(settings.log != null ? "log " + settings.log + "\n" : "no log\n");
         s.append(m.roundRobin() ? "roundrobin\n" : "no roundrobin\n");
         for (int i = 0; i < c.backendSlots(); i++) {
@@ -59,6 +66,12 @@ final class ConfigWriter {
         s.append(m.weight() ? "weight\n" : "no weight\n");
         s.append(m.prio() ? "prio\n" : "no prio\n");
         return s.toString();
+    }
+
+    private static void timeout(StringBuilder s, String command, Duration value, Duration fallback) {
+        if (!value.equals(fallback)) {
+            s.append(command).append(' ').append(DurationText.format(value)).append('\n');
+        }
     }
 
     private static void server(StringBuilder s, int index, Backend be) {

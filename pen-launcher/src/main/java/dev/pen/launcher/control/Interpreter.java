@@ -40,7 +40,7 @@ public final class Interpreter {
         this.host = host;
         this.settings = settings;
         this.fileReplies = fileReplies;
-        Stream.of(ModeCommands.all(settings), ServerCommands.all(host), AclCommands.all(settings),
+        Stream.of(ModeCommands.all(), ServerCommands.all(host), AclCommands.all(settings),
                 ConnectionCommands.all(host), LauncherCommands.all(host, settings, this),
                 TunableCommands.all(host, settings)).flatMap(List::stream).forEach(c -> {
                     if (commands.putIfAbsent(c.name(), c) != null) {

@@ -3,10 +3,12 @@ package dev.pen.launcher.control;
 import dev.pen.api.BalancerConfig;
 import dev.pen.api.Limits;
 import dev.pen.api.Modes;
+import dev.pen.launcher.cli.DurationText;
 import dev.pen.launcher.control.Command.Outcome;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 /** pen's selection modes ({@code hash}, {@code roundrobin}...), http mode and limits ({@code blacklist}, ...). */
@@ -14,7 +16,7 @@ final class ModeCommands {
     private ModeCommands() {
     }
 
-    static List<Command> all(Settings settings) {
+    static List<Command> all() {
         return List.of(
                 mode("hash", "hash the client address for the first choice (-h)", Modes::withHash),
                 mode("roundrobin", "round robin, ignoring the client table (-r)", (m, on) -> m.withClientTracking(!on)),
@@ -40,8 +42,12 @@ final class ModeCommands {
                         Limits::clientTableSize, (l, n) -> n > l.clientTableSize() ? l.withClientTableSize(n) : l),
                 limit("conn_max", "[N]: grow the connection limit (-x)", 1, "a number of connections, 1 or more",
                         Limits::maxConnections, (l, n) -> n > l.maxConnections() ? l.withMaxConnections(n) : l),
-                new Command("idle_timeout", "[SECONDS]: the UDP session timeout with -U, recorded otherwise",
-                        (c, w) -> idleTimeout(settings, c, w)));
+                new Command("idle_timeout", "[SECONDS]: close connections (UDP sessions with -U) idle this long",
+                        ModeCommands::idleTimeout),
+                timeout("first_byte_timeout", "[DURATION]: close a client that sent nothing this long",
+                        BalancerConfig::firstByteTimeout, BalancerConfig.Builder::firstByteTimeout),
+                timeout("handshake_timeout", "[DURATION]: close a TLS client whose handshake takes this long",
+                        BalancerConfig::handshakeTimeout, BalancerConfig.Builder::handshakeTimeout));
     }
 
     private static Command mode(String name, String help, BiFunction<Modes, Boolean, Modes> with) {
@@ -63,19 +69,28 @@ final class ModeCommands {
     }
 
     /**
-     * pen closes any connection idle this long, its UDP sessions included; here that is the UDP session timeout
-     * (default 60 s), as TCP connections have no idle timeout yet, so without -U it is only recorded.
+     * pen closes any connection idle this long, its UDP sessions included: with -U it is the UDP session timeout
+     * (default 60 s, where pen's sessions never end), otherwise the TCP idle timeout (default 0, never).
      */
-    private static Outcome idleTimeout(Settings settings, BalancerConfig c, Words w) {
-        Integer seconds = w.arg(0) == null ? null : w.number(0, 0, Integer.MAX_VALUE, "seconds, 0 or more");
-        if (c.udp()) {
-            BalancerConfig next = seconds == null ? c
-                    : c.toBuilder().udpIdleTimeout(Duration.ofSeconds(seconds)).build();
-            return Outcome.reply(next, "Idle timeout: " + next.udpIdleTimeout().toSeconds() + " seconds\n");
+    private static Outcome idleTimeout(BalancerConfig c, Words w) {
+        BalancerConfig next = c;
+        if (w.arg(0) != null) {
+            Duration d = Duration.ofSeconds(w.number(0, 0, Integer.MAX_VALUE, "seconds, 0 or more"));
+            next = c.udp() ? c.toBuilder().udpIdleTimeout(d).build() : c.toBuilder().idleTimeout(d).build();
         }
-        if (seconds != null) {
-            settings.idleTimeout = seconds;
-        }
-        return Outcome.reply(c, "Idle timeout: " + settings.idleTimeout + " seconds\n");
+        Duration now = next.udp() ? next.udpIdleTimeout() : next.idleTimeout();
+        return Outcome.reply(next, "Idle timeout: " + now.toSeconds() + " seconds\n");
+    }
+
+    /** A duration setting pen does not have: replies its value, after setting it when given. */
+    private static Command timeout(String name, String help, Function<BalancerConfig, Duration> get,
+            BiFunction<BalancerConfig.Builder, Duration, BalancerConfig.Builder> set) {
+        return new Command(name, help, (c, w) -> {
+            BalancerConfig next = c;
+            if (w.arg(0) != null) {
+                next = set.apply(c.toBuilder(), DurationText.parse(w.arg(0))).build();
+            }
+            return Outcome.reply(next, DurationText.format(get.apply(next)) + "\n");
+        });
     }
 }

@@ -12,7 +12,6 @@ public final class Settings {
     boolean ascii;
     int controlAcl;
     int tarpitAcl = -1;
-    int idleTimeout;
     int idlersWanted;
     int pendingMax = 100;
     String tcpFastclose = "off";

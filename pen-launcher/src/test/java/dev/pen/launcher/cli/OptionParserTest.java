@@ -103,6 +103,25 @@ class OptionParserTest {
     }
 
     @Test
+    void timeoutOptionsTakeSecondsOrANumberWithMsOrS() throws Exception {
+        Options o = parse("--first-byte-timeout", "30", "--handshake-timeout=750ms", "8080");
+        assertThat(o.firstByteTimeout).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(o.handshakeTimeout).isEqualTo(java.time.Duration.ofMillis(750));
+        assertThat(parse("--first-byte-timeout=5s", "8080").firstByteTimeout).isEqualTo(java.time.Duration.ofSeconds(5));
+        assertThat(Usage.text()).contains("--first-byte-timeout T").contains("--handshake-timeout T");
+    }
+
+    @Test
+    void badTimeoutIsRefusedNamingOptionValueAndForm() {
+        assertThatThrownBy(() -> parse("--first-byte-timeout=5m", "8080"))
+                .isInstanceOfSatisfying(CommandLineException.class, e -> {
+                    assertThat(e.getMessage()).isEqualTo("pen: --first-byte-timeout: unexpected value '5m' "
+                            + "(expected seconds, or a number with ms or s)");
+                    assertThat(e.status()).isEqualTo(1);
+                });
+    }
+
+    @Test
     void connectTimeoutBelowOneIsRefused() {
         assertThatThrownBy(() -> parse("-t", "0", "8080"))
                 .isInstanceOfSatisfying(CommandLineException.class, e -> assertThat(e.getMessage()).contains("-t"));
@@ -218,7 +237,10 @@ class OptionParserTest {
     void usageTextListsEveryLongOptionWithItsHelpLine() {
         assertThat(Usage.text()).contains("  -L protocol   ssl23 (default), ssl2, ssl3 or tls1\n"
                 + "  --help        show this text and exit\n"
-                + "  --version     show the version and exit\n\nexample:");
+                + "  --version     show the version and exit\n"
+                + "  --first-byte-timeout T\n                close a client that sent nothing in T [60]\n"
+                + "  --handshake-timeout T\n                close a TLS client not through its handshake in T [10]\n"
+                + "\nexample:");
     }
 
     @Test

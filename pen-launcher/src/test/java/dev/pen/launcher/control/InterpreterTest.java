@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pen.api.Address;
 import dev.pen.api.Backend;
 import dev.pen.api.BackendState;
+import dev.pen.api.BalancerConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -111,9 +112,43 @@ class InterpreterTest {
     }
 
     @Test
-    void idleTimeoutInTcpModeLeavesTheUdpTimeoutAlone() {
+    void idleTimeoutInTcpModeIsTheConnectionsIdleTimeoutAndLeavesTheUdpOneAlone() {
         assertThat(pen.execute("idle_timeout 9")).isEqualTo("Idle timeout: 9 seconds\n");
+        assertThat(host.config.idleTimeout()).isEqualTo(java.time.Duration.ofSeconds(9));
         assertThat(host.config.udpIdleTimeout()).isEqualTo(java.time.Duration.ofSeconds(60));
+    }
+
+    @Test
+    void timeoutsAtTheirDefaultsAreNotWrittenSoTheFileIsPens() throws IOException {
+        Path file = dir.resolve("pen.cfg");
+        pen.execute("write " + file);
+        assertThat(String.join("\n", Files.readAllLines(file))).doesNotContain("idle_timeout", "first_byte_timeout", "handshake_timeout");
+    }
+
+    @Test
+    void changedTimeoutsAreWrittenSoThatTheyReadBack() throws IOException {
+        assertThat(pen.execute("idle_timeout 30")).isEqualTo("Idle timeout: 30 seconds\n");
+        assertThat(pen.execute("first_byte_timeout 1500ms")).isEqualTo("1500ms\n");
+        assertThat(pen.execute("handshake_timeout 4s")).isEqualTo("4\n");
+        Path file = dir.resolve("timeouts.cfg");
+        pen.execute("write " + file);
+        assertThat(Files.readAllLines(file)).contains("idle_timeout 30", "first_byte_timeout 1500ms",
+                "handshake_timeout 4");
+        BalancerConfig written = host.config;
+        host.config = host.config.toBuilder().idleTimeout(java.time.Duration.ZERO)
+                .firstByteTimeout(BalancerConfig.DEFAULT_FIRST_BYTE_TIMEOUT)
+                .handshakeTimeout(BalancerConfig.DEFAULT_HANDSHAKE_TIMEOUT).build();
+        pen.executeFile(file);
+        assertThat(host.config).isEqualTo(written);
+    }
+
+    @Test
+    void badDurationGetsOneLineNamingItAndChangesNothing() {
+        assertThat(pen.execute("first_byte_timeout soon")).isEqualTo(
+                "first_byte_timeout: unexpected value 'soon' (expected seconds, or a number with ms or s)\n");
+        assertThat(pen.execute("handshake_timeout 0")).contains("handshake_timeout").contains("expected");
+        assertThat(pen.execute("first_byte_timeout")).isEqualTo("60\n");
+        assertThat(pen.execute("handshake_timeout")).isEqualTo("10\n");
     }
 
     @Test

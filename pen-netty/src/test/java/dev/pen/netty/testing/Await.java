@@ -27,12 +27,16 @@ public final class Await {
     /** Waits until {@code value} returns something for which {@code done} holds, and returns it. */
     public static <T> T value(String what, Supplier<T> value, java.util.function.Predicate<T> done) {
         Object[] last = new Object[1];
-        until(what, () -> {
-            last[0] = value.get();
-            @SuppressWarnings("unchecked")
-            T t = (T) last[0];
-            return done.test(t);
-        });
+        try {
+            until(what, () -> {
+                last[0] = value.get();
+                @SuppressWarnings("unchecked")
+                T t = (T) last[0];
+                return done.test(t);
+            });
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; last seen: " + last[0], e);
+        }
         @SuppressWarnings("unchecked")
         T t = (T) last[0];
         return t;

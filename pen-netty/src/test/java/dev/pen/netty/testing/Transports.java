@@ -1,6 +1,7 @@
 package dev.pen.netty.testing;
 
 import dev.pen.api.Transport;
+import dev.pen.netty.internal.transport.ChosenTransport;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,13 +11,12 @@ public final class Transports {
     }
 
     public static List<Transport> available() {
+        // Asked through the balancer, which sets the native transports up before their classes load.
         List<Transport> list = new ArrayList<>();
-        list.add(Transport.NIO);
-        if (io.netty.channel.epoll.Epoll.isAvailable()) {
-            list.add(Transport.EPOLL);
-        }
-        if (io.netty.channel.uring.IoUring.isAvailable()) {
-            list.add(Transport.IO_URING);
+        for (Transport t : List.of(Transport.NIO, Transport.EPOLL, Transport.IO_URING)) {
+            if (ChosenTransport.available(t)) {
+                list.add(t);
+            }
         }
         return list;
     }

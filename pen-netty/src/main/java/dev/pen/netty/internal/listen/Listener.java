@@ -118,6 +118,7 @@ public final class Listener {
                 .group(group)
                 .channel(ChosenTransport.isUnix(address) ? transport.serverDomainChannel() : transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
+                .option(ChannelOption.RECVBUF_ALLOCATOR, context.gate().allocator())
                 .handler(context.gate())
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new RelayInitializer(context));

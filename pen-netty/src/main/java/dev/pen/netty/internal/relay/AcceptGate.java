@@ -1,20 +1,28 @@
 package dev.pen.netty.internal.relay;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.ServerChannelRecvByteBufAllocator;
+import io.netty.util.UncheckedBooleanSupplier;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * pen's connection table limit (-x): sits on the listener, counts open connections, and turns accepting off at
- * the limit and on again when a connection ends, leaving waiting clients in the kernel's backlog.
+ * the limit and on again when a connection ends, leaving waiting clients in the kernel's backlog. Turning reading
+ * off alone would let a transport finish the batch of accepts it is in (NIO accepts up to 16 before handing any
+ * on): the listener's {@link #allocator()} also ends a batch as soon as it would pass the limit.
  */
 @ChannelHandler.Sharable
 public final class AcceptGate extends ChannelInboundHandlerAdapter {
     private final AtomicInteger open = new AtomicInteger();
     private volatile int max;
     private volatile Channel listener;
+    /** Accepted by the transport in its current batch, not yet passed on; only on the listener's event loop. */
+    private int unfired;
 
     public AcceptGate(int max) {
         this.max = max;
@@ -34,8 +42,53 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
         listener = ctx.channel();
     }
 
+    /** What the listener reads with: the transport's usual batches of accepts, ended at the limit. */
+    public RecvByteBufAllocator allocator() {
+        return new RecvByteBufAllocator() {
+            private final RecvByteBufAllocator usual = new ServerChannelRecvByteBufAllocator();
+
+            @Override
+            public Handle newHandle() {
+                return new GatedHandle((RecvByteBufAllocator.ExtendedHandle) usual.newHandle());
+            }
+        };
+    }
+
+    /** The transport's handle, which may go on accepting only while a slot is left for the next client. */
+    private final class GatedHandle extends RecvByteBufAllocator.DelegatingHandle
+            implements RecvByteBufAllocator.ExtendedHandle {
+        GatedHandle(RecvByteBufAllocator.ExtendedHandle usual) {
+            super(usual);
+        }
+
+        @Override
+        public void reset(ChannelConfig config) {
+            unfired = 0;
+            super.reset(config);
+        }
+
+        @Override
+        public void incMessagesRead(int accepted) {
+            unfired += accepted;
+            super.incMessagesRead(accepted);
+        }
+
+        @Override
+        public boolean continueReading() {
+            return open.get() + unfired < max && super.continueReading();
+        }
+
+        @Override
+        public boolean continueReading(UncheckedBooleanSupplier maybeMore) {
+            return open.get() + unfired < max && ((RecvByteBufAllocator.ExtendedHandle) delegate()).continueReading(maybeMore);
+        }
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object child) {
+        if (unfired > 0) {
+            unfired--;
+        }
         if (open.incrementAndGet() >= max) {
             ctx.channel().config().setAutoRead(false);
         }

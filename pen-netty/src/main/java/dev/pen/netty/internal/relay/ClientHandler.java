@@ -4,27 +4,38 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The client side of a relayed connection: starts selection on accept and passes what it reads on. */
+/**
+ * The client side of a relayed connection: starts selection on accept (with TLS, once the handshake is done, so
+ * that a client that never finishes it holds no backend connection) and passes what it reads on.
+ */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientHandler.class);
     private final RelayContext context;
     private final boolean plain;
+    private final boolean tls;
     private RelayConnection connection;
 
-    ClientHandler(RelayContext context, boolean plain) {
+    ClientHandler(RelayContext context, boolean plain, boolean tls) {
         this.context = context;
         this.plain = plain;
+        this.tls = tls;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         context.configure(ctx.channel());
         connection = new RelayConnection(context, ctx.channel(), plain && context.splice());
-        connection.start();
+        if (!tls) {
+            connection.start();
+        } else {
+            // Reading stays off: the TLS handler asks for each read it needs until the handshake is done.
+            ctx.read();
+        }
     }
 
     @Override
@@ -50,6 +61,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             connection.clientInputShutdown();
+        } else if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
+            connection.start();
         }
         ReferenceCountUtil.release(evt);
     }

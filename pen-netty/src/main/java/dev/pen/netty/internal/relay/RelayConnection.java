@@ -4,12 +4,9 @@ import dev.pen.netty.internal.relay.ConnectionEvents.Outcome;
 import dev.pen.netty.internal.select.BackendSlot;
 import dev.pen.netty.internal.transport.ChosenTransport;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.DuplexChannel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.slf4j.Logger;
@@ -30,8 +27,10 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
     private boolean clientEof;
     private boolean backendEof;
     private boolean clientClosed;
+    private boolean started;
     private boolean finished;
     private java.util.ArrayDeque<ByteBuf> early;
+    private ConnectionTimeouts timeouts;
 
     /** Bytes a direction relays by copying before it may switch to splice: short exchanges stay exact. */
     static final int SPLICE_AFTER = 64 * 1024;
@@ -79,16 +78,32 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
     }
 
     private static long pending(Channel ch) {
-        io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
-        return out == null ? 0 : out.totalPendingWriteBytes();
+        return ClosingFlush.pending(ch);
+    }
+
+    /** Whether the client has sent a byte, relayed or held until the backend is connected. */
+    boolean clientSentAnything() {
+        return bytesFromClient > 0 || early != null;
+    }
+
+    /** A figure that grows whenever a byte moves either way, spliced ones included. */
+    long progress() {
+        long n = bytesFromClient + bytesToClient;
+        return n - unfilled(clientToBackend) - unfilled(backendToClient);
+    }
+
+    private static long unfilled(Splice s) {
+        return s == null ? 0 : dev.pen.netty.internal.transport.NativeSplice.unfilled(s.from);
     }
 
     // ---- life -------------------------------------------------------------------------------------------------
 
     /** The client was accepted: choose a server and connect to it. */
     void start() {
+        started = true;
         context.opened(this);
         events.accepted(this);
+        timeouts = ConnectionTimeouts.start(this, context.timeouts());
         SocketAddress remote = client.remoteAddress();
         BackendSlot slot;
         if (remote instanceof InetSocketAddress inet) {
@@ -155,7 +170,7 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
             backend.flush();
         }
         if (clientEof) {
-            shutdownOutputAfterFlush(backend, backendToClient != null);
+            ClosingFlush.shutdownOutputAfterFlush(backend, backendToClient != null);
         }
         backend.config().setAutoRead(true);
         if (!clientEof) {
@@ -301,7 +316,7 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
             // Both directions are done: closing sends the last FIN, no half-close is needed first.
             closeBoth();
         } else if (backend != null && backend.isActive() && counted != null) {
-            shutdownOutputAfterFlush(backend, backendToClient != null);
+            ClosingFlush.shutdownOutputAfterFlush(backend, backendToClient != null);
         }
     }
 
@@ -313,16 +328,20 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
         if (clientEof) {
             closeBoth();
         } else {
-            shutdownOutputAfterFlush(client, clientToBackend != null);
+            ClosingFlush.shutdownOutputAfterFlush(client, clientToBackend != null);
         }
     }
 
     void clientInactive() {
         clientClosed = true;
+        if (!started) {
+            context.gate().release(); // a TLS client that left during its handshake
+            return;
+        }
         if (backend == null) {
             finish();
         } else if (backend.isActive()) {
-            closeOnFlush(backend);
+            ClosingFlush.closeOnFlush(backend);
         } else if (counted != null || !backend.isOpen()) {
             finish();
         }
@@ -333,7 +352,7 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
         if (counted == null) {
             return; // a failed connect: failover or refusal is handled by connectDone
         }
-        closeOnFlush(client);
+        ClosingFlush.closeOnFlush(client);
         if (clientClosed) {
             finish();
         }
@@ -345,9 +364,9 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
     }
 
     private void closeBoth() {
-        closeOnFlush(client);
+        ClosingFlush.closeOnFlush(client);
         if (backend != null) {
-            closeOnFlush(backend);
+            ClosingFlush.closeOnFlush(backend);
         }
     }
 
@@ -360,40 +379,14 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
             return; // finishes when the backend is inactive
         }
         finished = true;
+        if (timeouts != null) {
+            timeouts.cancel();
+        }
         if (early != null) {
             early.forEach(ByteBuf::release);
             early = null;
         }
         context.ended(this);
         events.closed(this);
-    }
-
-    private static final ChannelFutureListener SHUTDOWN_OUTPUT = f -> {
-        if (f.isSuccess()) {
-            ((DuplexChannel) f.channel()).shutdownOutput();
-        }
-    };
-
-    /**
-     * Half-closes {@code ch} once what was written to it is flushed. The other side of {@code ch} has ended
-     * already, so the end of {@code ch}'s own input ends the connection: the channel may then simply close,
-     * which spares the transport a shutdown of its input.
-     */
-    private static void shutdownOutputAfterFlush(Channel ch, boolean spliced) {
-        if (ch.isActive() && ch instanceof DuplexChannel) {
-            if (!spliced) {
-                // A spliced input keeps the end-of-input event: the last part of its splice is counted there.
-                ch.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
-            }
-            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(SHUTDOWN_OUTPUT);
-        }
-    }
-
-    private static void closeOnFlush(Channel ch) {
-        if (ch.isActive()) {
-            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        } else if (ch.isOpen()) {
-            ch.close();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.pen.netty.internal.relay;
 
+import dev.pen.api.BalancerConfig;
 import dev.pen.netty.internal.http.HttpMode;
 import dev.pen.netty.internal.select.ServerSelector;
 import dev.pen.netty.internal.tls.TlsTerminator;
@@ -17,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What every connection of one balancer shares: the selector, the transport, the event fan-out, the connection
- * gate, the open connections, and the settings read once per accepted connection (TLS, http mode, TCP_NODELAY),
- * which a new configuration replaces for connections accepted afterwards.
+ * gate, the open connections, and the settings read once per accepted connection (TLS, http mode, TCP_NODELAY,
+ * timeouts), which a new configuration replaces for connections accepted afterwards.
  */
 public final class RelayContext {
     /** Pending outbound bytes above which the other side stops being read, and below which it resumes. */
@@ -40,6 +41,7 @@ public final class RelayContext {
     private final HttpMode http = new HttpMode(false);
     private volatile TlsTerminator tls;
     private volatile boolean tcpNoDelay;
+    private volatile ConnectionTimeouts.Limits timeouts = ConnectionTimeouts.Limits.NONE;
 
     public RelayContext(ServerSelector selector, ChosenTransport transport, ConnectionEvents events, AcceptGate gate) {
         this.selector = selector;
@@ -73,10 +75,16 @@ public final class RelayContext {
     }
 
     /** The settings for connections accepted from now on; open ones keep what they started with. */
-    public void acceptWith(TlsTerminator tlsTerminator, boolean httpMode, boolean noDelay) {
+    public void acceptWith(TlsTerminator tlsTerminator, BalancerConfig config) {
         tls = tlsTerminator;
-        http.set(httpMode);
-        tcpNoDelay = noDelay;
+        http.set(config.http() && !config.udp());
+        tcpNoDelay = config.tcpNoDelay();
+        timeouts = ConnectionTimeouts.Limits.of(config);
+    }
+
+    /** The time limits for new connections. */
+    ConnectionTimeouts.Limits timeouts() {
+        return timeouts;
     }
 
     /** The TLS terminator for new connections, or {@code null} for plain TCP. */

@@ -21,13 +21,15 @@ public final class RelayInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         TlsTerminator tls = context.tls();
         if (tls != null) {
-            ch.pipeline().addLast("tls", tls.newHandler(ch));
+            io.netty.handler.ssl.SslHandler handler = tls.newHandler(ch);
+            handler.setHandshakeTimeoutMillis(context.timeouts().handshakeMillis());
+            ch.pipeline().addLast("tls", handler);
         }
         ChannelHandler forwarded = context.http().newHandler(ch, tls != null);
         if (forwarded != null) {
             ch.pipeline().addLast("http", forwarded);
         }
         // Only a connection whose bytes nothing in the pipeline needs to see may be spliced.
-        ch.pipeline().addLast("relay", new ClientHandler(context, tls == null && forwarded == null));
+        ch.pipeline().addLast("relay", new ClientHandler(context, tls == null && forwarded == null, tls != null));
     }
 }

@@ -56,6 +56,14 @@ public record ChosenTransport(Transport kind, Supplier<IoHandlerFactory> ioHandl
         return chosen;
     }
 
+    /** Whether {@code kind} can run here: NIO always, a native transport where the kernel has it. */
+    public static boolean available(Transport kind) {
+        return switch (kind) {
+            case NIO, AUTO -> true;
+            case IO_URING, EPOLL -> NativeTransports.available(kind);
+        };
+    }
+
     /** Parses a transport name as used by the {@code pen.transport} system property and the launcher. */
     public static Transport parse(String name) {
         return switch (name.trim().toLowerCase(java.util.Locale.ROOT).replace('-', '_')) {

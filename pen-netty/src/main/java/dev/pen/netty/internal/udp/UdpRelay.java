@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * UDP mode: one listener socket; the first datagram from a client address and port starts a {@link UdpSession}
  * (selection, tracking, limits and blacklist through the {@link ServerSelector}, as a TCP connection would), and
- * later ones from the same address and port go the same way. Sessions end after the idle timeout. The session
+ * later ones from the same address and port go the same way. Sessions end after the idle timeout, or when the
+ * table is full (-x) and a new client comes, the session quiet longest. The session
  * table belongs to the listener's event loop; other threads see sessions through a concurrent map by id.
  */
 public final class UdpRelay {
@@ -139,6 +140,24 @@ public final class UdpRelay {
         scheduleSweep(ch);
     }
 
+    /**
+     * The table is full: ends the session quiet longest, so that a new client is served; a DNS client asks each
+     * query from a new port, and would otherwise find the table full of its own finished queries.
+     */
+    private void endQuietest() {
+        UdpSession quietest = null;
+        for (UdpSession s : byClient.values()) {
+            if (quietest == null || s.lastActivityNanos - quietest.lastActivityNanos < 0) {
+                quietest = s;
+            }
+        }
+        if (quietest != null) {
+            LOG.debug("session table full ({} sessions), ending session {}, the quietest", byClient.size(),
+                    quietest.id());
+            quietest.close();
+        }
+    }
+
     /** Reads client datagrams and hands each to its session, starting one for a new client address and port. */
     private final class ListenerHandler extends ChannelInboundHandlerAdapter {
         @Override
@@ -156,10 +175,8 @@ public final class UdpRelay {
             ByteBuf data = packet.content();
             UdpSession session = byClient.get(sender);
             if (session == null) {
-                if (byId.size() >= selector.limits().maxConnections()) {
-                    LOG.debug("session table full ({} sessions), dropping a datagram from {}", byId.size(), sender);
-                    data.release();
-                    return;
+                if (byClient.size() >= selector.limits().maxConnections()) {
+                    endQuietest();
                 }
                 session = new UdpSession(UdpRelay.this, ids.incrementAndGet(), sender);
                 byClient.put(sender, session);

@@ -15,10 +15,13 @@ import dev.pen.netty.testing.Transports;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -32,7 +35,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The relay on every transport this machine has: integrity, backpressure, half-close, resets, many at once. */
+/**
+ * The relay on every transport this machine has: integrity, backpressure, half-close, resets, many at once, and
+ * pen's -x (clients past it wait in the kernel's backlog).
+ */
 class RelayTest {
     private static final int MIB = 1024 * 1024;
     private final Closer resources = new Closer();
@@ -59,6 +65,49 @@ class RelayTest {
             b.backend(spec);
         }
         return keep(NettyBalancer.start(b.build()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("transports")
+    void clientsPastTheConnectionLimitWaitInTheBacklogUntilASlotIsFree(Transport transport) {
+        NamedBackend echo = keep(new NamedBackend("echo"));
+        Balancer lb = keep(NettyBalancer.start(BalancerConfig.builder().listen("127.0.0.1:0").transport(transport)
+                .limits(dev.pen.api.Limits.DEFAULT.withMaxConnections(20)).backend(echo.spec()).build()));
+        int port = Clients.port(lb.localAddress());
+        List<Socket> clients = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            clients.add(keep(Clients.connect("127.0.0.1", port)));
+        }
+        // Every client has connected, so each is either accepted or in the backlog: the sum is 60.
+        Await.value("20 accepted and 40 waiting", () -> lb.activeConnections() + " accepted, " + waiting(port)
+                + " waiting", "20 accepted, 40 waiting"::equals);
+        assertThat(echo.accepted()).isLessThanOrEqualTo(20);
+        try {
+            clients.get(0).close(); // accepted first, as the backlog is a queue
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Await.value("one more accepted", () -> lb.activeConnections() + " accepted, " + waiting(port) + " waiting",
+                "20 accepted, 39 waiting"::equals);
+    }
+
+    /** The length of the accept queue of the TCP listener on {@code port}, from /proc/net/tcp and tcp6. */
+    static int waiting(int port) {
+        String hexPort = String.format(":%04X", port);
+        try {
+            for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+                for (String line : Files.readAllLines(Path.of(file))) {
+                    String[] f = line.trim().split("\\s+");
+                    // sl local rem st tx_queue:rx_queue ...; a listener's rx_queue is its accept queue.
+                    if (f.length > 4 && f[1].endsWith(hexPort) && f[3].equals("0A")) {
+                        return Integer.parseInt(f[4].substring(f[4].indexOf(':') + 1), 16);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return -1;
     }
 
     @ParameterizedTest

@@ -20,6 +20,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
@@ -184,6 +185,29 @@ class TlsTest {
             writer.join(10_000);
         }
         assertThat(echo.accepted()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("transports")
+    void clientThatNeverFinishesItsHandshakeIsClosedAndHoldsNoServerConnection(Transport transport)
+            throws Exception {
+        NamedBackend echo = keep(new NamedBackend("echo"));
+        TlsSettings tls = serverTls().withCaFile(certs.resolve("ca.pem")).withRequireClientCertificate(true);
+        Balancer lb = keep(NettyBalancer.start(BalancerConfig.builder().listen("127.0.0.1:0").transport(transport)
+                .tls(tls).handshakeTimeout(Duration.ofMillis(300)).backend(echo.spec()).build()));
+        java.net.Socket s = keep(Clients.connect("127.0.0.1", Clients.port(lb.localAddress())));
+        s.getOutputStream().write(new byte[] {0x16, 0x03, 0x01}); // the start of a ClientHello, never finished
+        long start = System.nanoTime();
+        s.setSoTimeout(10_000);
+        try {
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        } catch (java.net.SocketException reset) {
+            // closed with unread bytes: a reset is a close too
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start).toMillis()).isBetween(200L, 5_000L);
+        Await.until("the slot is free", () -> lb.activeConnections() == 0);
+        assertThat(lb.backend(0).orElseThrow().totalConnections()).isZero();
+        assertThat(echo.accepted()).isZero();
     }
 
     @Test

@@ -201,18 +201,25 @@ class UdpTest {
         assertThat(stats.totalConnections()).isEqualTo(1);
     }
 
-    @Test
-    void sessionsBeyondTheConnectionLimitAreDropped() throws Exception {
+    @ParameterizedTest
+    @MethodSource("transports")
+    void fullSessionTableEndsTheLeastRecentlyActiveSessionForANewClient(Transport transport) throws Exception {
         UdpEchoBackend a = keep(new UdpEchoBackend("a"));
-        Balancer lb = balancer(Transport.AUTO,
-                c -> c.limits(dev.pen.api.Limits.DEFAULT.withMaxConnections(1)), a);
-        ask(client("127.0.0.2"), lb, "first");
+        Balancer lb = balancer(transport, c -> c.limits(dev.pen.api.Limits.DEFAULT.withMaxConnections(3)), a);
+        DatagramSocket first = client("127.0.0.2");
         DatagramSocket second = client("127.0.0.3");
-        second.setSoTimeout(300);
-        second.send(new DatagramPacket(new byte[] {1}, 1, lb.localAddress()));
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(
-                () -> second.receive(new DatagramPacket(new byte[100], 100))))
-                .isInstanceOf(java.net.SocketTimeoutException.class);
-        assertThat(a.datagrams()).isEqualTo(1);
+        DatagramSocket third = client("127.0.0.4");
+        ask(first, lb, "1");
+        ask(second, lb, "2");
+        ask(third, lb, "3");
+        ask(first, lb, "1 again"); // the second is now the one quiet longest
+        // A DNS client asks each query from a new port: the newest client is served, the quietest one goes.
+        assertThat(ask(client("127.0.0.5"), lb, "4")).endsWith(" 4");
+        assertThat(lb.connections()).hasSize(3).extracting(ConnectionInfo::clientAddress)
+                .doesNotContain(second.getLocalSocketAddress())
+                .contains(first.getLocalSocketAddress(), third.getLocalSocketAddress());
+        assertThat(ask(second, lb, "2 again")).as("a new session for the ended one").endsWith(" 2 again");
+        assertThat(lb.connections()).hasSize(3).extracting(ConnectionInfo::clientAddress)
+                .doesNotContain(third.getLocalSocketAddress());
     }
 }
