@@ -186,7 +186,8 @@ final class PemFiles {
             }
             String type = text.substring(at + BEGIN.length(), typeEnd);
             String endMarker = END + type + "-----";
-            int end = text.indexOf(endMarker, typeEnd);
+            // The end marker is looked for after the begin line's own dashes, which could otherwise be its start.
+            int end = text.indexOf(endMarker, typeEnd + 5);
             if (end < 0) {
                 throw new IllegalArgumentException(role + " " + file + ": " + type + " block has no end (expected "
                         + endMarker + ")");
