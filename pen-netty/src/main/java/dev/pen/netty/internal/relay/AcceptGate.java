@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.util.UncheckedBooleanSupplier;
+import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,6 +22,13 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
     private final AtomicInteger open = new AtomicInteger();
     private volatile int max;
     private volatile Channel listener;
+    private volatile ChannelHandlerContext listenerContext;
+    /**
+     * Clients a transport accepted past the limit (io_uring's multishot accept takes what is queued before its
+     * cancel reaches the kernel): held unread and unserved, as the kernel's backlog would hold them, and served
+     * first when a slot frees. At most one batch of accepts; only on the listener's event loop.
+     */
+    private final ArrayDeque<Channel> held = new ArrayDeque<>();
     /** Accepted by the transport in its current batch, not yet passed on; only on the listener's event loop. */
     private int unfired;
 
@@ -39,6 +47,7 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        listenerContext = ctx;
         listener = ctx.channel();
     }
 
@@ -89,10 +98,34 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
         if (unfired > 0) {
             unfired--;
         }
+        if (open.get() >= max || !held.isEmpty()) {
+            held.add((Channel) child);
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
         if (open.incrementAndGet() >= max) {
             ctx.channel().config().setAutoRead(false);
         }
         ctx.fireChannelRead(child);
+    }
+
+    /** Clients accepted past the limit and held until a slot frees. */
+    public int held() {
+        Channel l = listener;
+        if (l == null) {
+            return 0;
+        }
+        return l.eventLoop().inEventLoop() ? held.size() : l.eventLoop().submit(held::size).syncUninterruptibly().getNow();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (ctx.channel() == listener) {
+            for (Channel c; (c = held.poll()) != null; ) {
+                c.unsafe().closeForcibly();
+            }
+        }
+        ctx.fireChannelInactive();
     }
 
     /** One connection ended. */
@@ -111,11 +144,14 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
             l.eventLoop().execute(this::update);
             return;
         }
-        {
-            boolean accept = open.get() < max;
-            if (l.config().isAutoRead() != accept) {
-                l.config().setAutoRead(accept);
-            }
+        ChannelHandlerContext ctx = listenerContext;
+        while (!held.isEmpty() && open.get() < max && ctx != null) {
+            open.incrementAndGet();
+            ctx.fireChannelRead(held.poll());
+        }
+        boolean accept = open.get() < max && held.isEmpty();
+        if (l.config().isAutoRead() != accept) {
+            l.config().setAutoRead(accept);
         }
     }
 }

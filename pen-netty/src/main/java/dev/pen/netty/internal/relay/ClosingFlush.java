@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.DuplexChannel;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,7 @@ final class ClosingFlush implements Runnable {
     private final Channel channel;
     private final ChannelFuture flushed;
     private long pending;
+    private ScheduledFuture<?> check;
 
     private ClosingFlush(Channel channel, ChannelFuture flushed) {
         this.channel = channel;
@@ -42,7 +44,11 @@ final class ClosingFlush implements Runnable {
         if (ch.isActive()) {
             ChannelFuture f = ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             if (!f.isDone()) {
-                new ClosingFlush(ch, f).schedule();
+                ClosingFlush closing = new ClosingFlush(ch, f);
+                closing.schedule();
+                // Nearly every flush ends in time: its check leaves the event loop's queue with it, rather than
+                // every closed connection's channel staying referenced there for the whole stall time.
+                f.addListener(done -> closing.check.cancel(false));
             }
         } else if (ch.isOpen()) {
             ch.close();
@@ -65,7 +71,7 @@ final class ClosingFlush implements Runnable {
     }
 
     private void schedule() {
-        channel.eventLoop().schedule(this, STALL_NANOS, TimeUnit.NANOSECONDS);
+        check = channel.eventLoop().schedule(this, STALL_NANOS, TimeUnit.NANOSECONDS);
     }
 
     @Override

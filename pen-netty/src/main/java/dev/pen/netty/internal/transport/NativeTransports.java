@@ -4,19 +4,6 @@ import dev.pen.api.Transport;
 
 /** The native transports, kept apart so that their classes load only when one is asked for. */
 final class NativeTransports {
-    /**
-     * io_uring's multishot accept keeps accepting until a cancel reaches the kernel, so a listener that stops
-     * reading at -x would still take every client waiting in its backlog. Single accepts stop where the listener
-     * does; a value given by whoever starts the JVM is left alone. Set before io_uring's classes read it.
-     */
-    private static final String MULTISHOT_ACCEPT = "io.netty.iouring.acceptMultiShotEnabled";
-
-    static {
-        if (System.getProperty(MULTISHOT_ACCEPT) == null) {
-            System.setProperty(MULTISHOT_ACCEPT, "false");
-        }
-    }
-
     private NativeTransports() {
     }
 
