@@ -59,7 +59,12 @@ class PenlogdTest {
     int port;
 
     void start(int entries) throws IOException {
-        Penlogd.Settings settings = new Penlogd.Settings(0, true, true, null, entries, null,
+        start(entries, null);
+    }
+
+    /** Starts penlogd in this JVM, writing to {@code logFile} or, when null, to {@link #output}. */
+    void start(int entries, java.nio.file.Path logFile) throws IOException {
+        Penlogd.Settings settings = new Penlogd.Settings(0, true, true, logFile, entries, null,
             new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         penlogd = Penlogd.open(settings, output, new PrintStream(debug, true, StandardCharsets.ISO_8859_1));
         port = penlogd.localAddress().getPort();
@@ -188,18 +193,7 @@ class PenlogdTest {
     void aLogThatCannotBeReopenedKeepsTheOldOneInUse(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         java.nio.file.Path log = dir.resolve("penlogd.log");
-        Penlogd.Settings settings = new Penlogd.Settings(0, true, true, log, 1000, null,
-            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        penlogd = Penlogd.open(settings, output, new PrintStream(debug, true, StandardCharsets.ISO_8859_1));
-        port = penlogd.localAddress().getPort();
-        server = new Thread(() -> {
-            try {
-                penlogd.serve();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }, "penlogd-test");
-        server.start();
+        start(1000, log);
         java.nio.file.Path rotated = dir.resolve("penlogd.log.1");
         java.nio.file.Files.move(log, rotated);
         java.nio.file.Files.createDirectory(log); // what the reopen would open is not a file
