@@ -117,6 +117,59 @@ class ExamplesTest {
         assertThat(toSlow).isBetween(150, 350);
     }
 
+    @Test
+    void connectionEventsExampleHearsEachConnectionsLife() {
+        ConnectionEventsExample events = new ConnectionEventsExample();
+        try (NamedBackend a = new NamedBackend("a");
+                Balancer lb = Balancer.start(BalancerConfig.builder().listen("127.0.0.1:0").backend(a.spec())
+                        .connectionLog(events).build())) {
+            assertThat(Clients.greeting("127.0.0.2", Clients.port(lb.localAddress()))).isEqualTo("a");
+            List<String> lines = new ArrayList<>();
+            Await.until("connected and closed heard", () -> {
+                for (String line; (line = events.poll()) != null; ) {
+                    lines.add(line);
+                }
+                return lines.size() == 2;
+            });
+            assertThat(lines.get(0)).startsWith("1 /127.0.0.2:").endsWith(" -> server 0");
+            assertThat(lines.get(1)).startsWith("1 closed: 0 bytes up, 2 down, ");
+        }
+    }
+
+    @Test
+    void metricsExampleShowsTheTrafficInARegistry() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        try (NamedBackend a = new NamedBackend("a");
+                Balancer lb = MetricsExample.start(BalancerConfig.builder().listen("127.0.0.1:0").backend(a.spec())
+                        .build(), registry)) {
+            assertThat(Clients.greeting("127.0.0.2", Clients.port(lb.localAddress()))).isEqualTo("a");
+            Await.until("the connection counted", () -> MetricsExample.figures(registry)
+                    .getOrDefault("pen.connections outcome=relayed", 0.0) == 1.0);
+            Await.until("the bytes counted", () -> MetricsExample.figures(registry)
+                    .getOrDefault("pen.bytes direction=out", 0.0) == 2.0);
+        }
+    }
+
+    @Test
+    void runtimeChangesExampleAddsDrainsAndReplacesServersWhileServing() {
+        try (NamedBackend a = new NamedBackend("a");
+                NamedBackend b = new NamedBackend("b");
+                Balancer lb = Balancer.start(BalancerConfig.builder().listen("127.0.0.1:0").backend(a.spec())
+                        .build())) {
+            int port = Clients.port(lb.localAddress());
+            assertThat(RuntimeChangesExample.add(lb, b.spec())).isEqualTo(1);
+            RuntimeChangesExample.drain(lb, 0);
+            for (int i = 2; i <= 4; i++) {
+                assertThat(Clients.greeting("127.0.0." + i, port)).isEqualTo("b");
+            }
+            // Slot 0 gets another server: a new one, not draining; slot 1 goes.
+            BalancerConfig now = RuntimeChangesExample.replaceAll(lb, b.spec());
+            assertThat(now.backends()).hasSize(1);
+            assertThat(Clients.greeting("127.0.0.5", port)).isEqualTo("b");
+        }
+    }
+
     private static Candidate candidate(int index) {
         Backend backend = Backend.of("127.0.0.1", 1000 + index);
         return new Candidate() {

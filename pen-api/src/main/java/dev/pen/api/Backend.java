@@ -60,26 +60,32 @@ public record Backend(Address address, int maxConnections, int hardMaxConnection
         return weight.orElse(1);
     }
 
+    /** A copy at {@code newAddress}. */
     public Backend withAddress(Address newAddress) {
         return new Backend(newAddress, maxConnections, hardMaxConnections, weight, priority, acl);
     }
 
+    /** A copy with the soft limit for new clients (maxc) set to {@code max}; 0 for none. */
     public Backend withMaxConnections(int max) {
         return new Backend(address, max, hardMaxConnections, weight, priority, acl);
     }
 
+    /** A copy with the hard limit for returning clients set to {@code hard}. */
     public Backend withHardMaxConnections(int hard) {
         return new Backend(address, maxConnections, hard, weight, priority, acl);
     }
 
+    /** A copy with the weight given as {@code newWeight}; 0 takes no new clients in weighted mode. */
     public Backend withWeight(int newWeight) {
         return new Backend(address, maxConnections, hardMaxConnections, OptionalInt.of(newWeight), priority, acl);
     }
 
+    /** A copy with priority {@code prio} (lower wins in priority mode). */
     public Backend withPriority(int prio) {
         return new Backend(address, maxConnections, hardMaxConnections, weight, prio, acl);
     }
 
+    /** A copy whose clients must pass access list {@code newAcl} (pen's {@code server N acl A}). */
     public Backend withAcl(int newAcl) {
         return new Backend(address, maxConnections, hardMaxConnections, weight, priority, newAcl);
     }

@@ -310,6 +310,7 @@ public final class BalancerConfig {
             return this;
         }
 
+        /** Listen on {@code address}; see {@link BalancerConfig#listen()}. */
         public Builder listen(Address address) {
             this.listen = Objects.requireNonNull(address, "listen");
             this.listenText = null;
@@ -322,6 +323,7 @@ public final class BalancerConfig {
             return this;
         }
 
+        /** Adds {@code backend} in the slot after the last one given. */
         public Builder backend(Backend backend) {
             backends.add(Objects.requireNonNull(backend, "backend"));
             return this;
@@ -355,16 +357,19 @@ public final class BalancerConfig {
             return this;
         }
 
+        /** How a new client's backend is chosen (default: pen's, following the mode flags). */
         public Builder strategy(Strategy s) {
             this.strategy = Objects.requireNonNull(s, "strategy");
             return this;
         }
 
+        /** pen's mode flags (-h, -r, -s, -W, prio); default all off. */
         public Builder modes(Modes m) {
             this.modes = Objects.requireNonNull(m, "modes");
             return this;
         }
 
+        /** Timeouts and limits (-t, -b, -c, -T, -x); default pen's. */
         public Builder limits(Limits l) {
             this.limits = Objects.requireNonNull(l, "limits");
             return this;
@@ -376,6 +381,7 @@ public final class BalancerConfig {
             return this;
         }
 
+        /** The emergency server; {@code null} for none. */
         public Builder emergency(Backend backend) {
             this.emergency = backend;
             return this;
@@ -387,33 +393,39 @@ public final class BalancerConfig {
             return this;
         }
 
+        /** The abuse server; {@code null} for none. */
         public Builder abuse(Backend backend) {
             this.abuse = backend;
             return this;
         }
 
+        /** Access list {@code number} (0 to 9), pen's {@code acl N ...}; all are empty (permit all) by default. */
         public Builder accessList(int number, AccessList list) {
             checkAcl(number);
             accessLists[number] = Objects.requireNonNull(list, "list");
             return this;
         }
 
+        /** The access list new clients must pass (pen's {@code client_acl}); default 0. */
         public Builder clientAcl(int number) {
             checkAcl(number);
             this.clientAcl = number;
             return this;
         }
 
+        /** Adds a listener for connection events; it cannot change on a running balancer. */
         public Builder connectionLog(ConnectionLog log) {
             connectionLogs.add(Objects.requireNonNull(log, "log"));
             return this;
         }
 
+        /** The transport (default: io_uring, else epoll, else NIO); it cannot change on a running balancer. */
         public Builder transport(Transport t) {
             this.transport = Objects.requireNonNull(t, "transport");
             return this;
         }
 
+        /** Event loop threads for the relay (default 1); it cannot change on a running balancer. */
         public Builder eventLoops(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("unexpected event loops: " + n + " (expected 1 or more)");
@@ -422,6 +434,7 @@ public final class BalancerConfig {
             return this;
         }
 
+        /** The listen backlog (pen's -q, default 500). */
         public Builder backlog(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("unexpected backlog: " + n + " (expected 1 or more)");
@@ -430,11 +443,13 @@ public final class BalancerConfig {
             return this;
         }
 
+        /** Whether the listener sets SO_REUSEPORT (default off). */
         public Builder reusePort(boolean on) {
             this.reusePort = on;
             return this;
         }
 
+        /** Whether TCP_NODELAY is set on both sides of each connection (default on). */
         public Builder tcpNoDelay(boolean on) {
             this.tcpNoDelay = on;
             return this;

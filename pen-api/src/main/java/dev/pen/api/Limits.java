@@ -45,22 +45,27 @@ public record Limits(Duration connectTimeout, Duration blacklistTime, int client
         }
     }
 
+    /** A copy with the connect timeout (pen's -t) set to {@code d}. */
     public Limits withConnectTimeout(Duration d) {
         return new Limits(d, blacklistTime, clientTableSize, trackingTime, maxConnections);
     }
 
+    /** A copy with the blacklist time (pen's -b) set to {@code d}. */
     public Limits withBlacklistTime(Duration d) {
         return new Limits(connectTimeout, d, clientTableSize, trackingTime, maxConnections);
     }
 
+    /** A copy with the client table size (pen's -c) set to {@code n}. */
     public Limits withClientTableSize(int n) {
         return new Limits(connectTimeout, blacklistTime, n, trackingTime, maxConnections);
     }
 
+    /** A copy with the tracking time (pen's -T) set to {@code d}; zero keeps clients for ever. */
     public Limits withTrackingTime(Duration d) {
         return new Limits(connectTimeout, blacklistTime, clientTableSize, d, maxConnections);
     }
 
+    /** A copy with the connection limit (pen's -x) set to {@code n}. */
     public Limits withMaxConnections(int n) {
         return new Limits(connectTimeout, blacklistTime, clientTableSize, trackingTime, n);
     }

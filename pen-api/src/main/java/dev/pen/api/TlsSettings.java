@@ -42,21 +42,25 @@ public record TlsSettings(Path certificate, Path key, Path caFile, Path caDirect
         return new TlsSettings(certificate, null, null, null, false, DEFAULT_PROTOCOL, false);
     }
 
+    /** A copy whose private key is read from {@code file} (pen's -K). */
     public TlsSettings withKey(Path file) {
         return new TlsSettings(certificate, file, caFile, caDirectory, requireClientCertificate, protocol,
                 compatibility);
     }
 
+    /** A copy whose client certificates are checked against the CAs in {@code file} (pen's -G). */
     public TlsSettings withCaFile(Path file) {
         return new TlsSettings(certificate, key, file, caDirectory, requireClientCertificate, protocol,
                 compatibility);
     }
 
+    /** A copy whose client certificates are checked against the CAs in {@code directory} (pen's -A). */
     public TlsSettings withCaDirectory(Path directory) {
         return new TlsSettings(certificate, key, caFile, directory, requireClientCertificate, protocol,
                 compatibility);
     }
 
+    /** A copy that requires a client certificate ({@code on}, pen's -R); it needs a CA file or directory. */
     public TlsSettings withRequireClientCertificate(boolean on) {
         return new TlsSettings(certificate, key, caFile, caDirectory, on, protocol, compatibility);
     }
@@ -71,6 +75,7 @@ public record TlsSettings(Path certificate, Path key, Path caFile, Path caDirect
                 compatibility);
     }
 
+    /** A copy with pen's -Z set; it has no effect (see {@link #compatibility()}). */
     public TlsSettings withCompatibility(boolean on) {
         return new TlsSettings(certificate, key, caFile, caDirectory, requireClientCertificate, protocol, on);
     }

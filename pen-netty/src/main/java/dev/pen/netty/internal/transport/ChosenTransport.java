@@ -40,9 +40,9 @@ public record ChosenTransport(Transport kind, Supplier<IoHandlerFactory> ioHandl
             case EPOLL -> chosen = NativeTransports.epoll(true);
             case NIO -> chosen = nio();
             default -> {
-                chosen = NativeTransports.ioUring(false);
+                chosen = automatic(Transport.IO_URING, () -> NativeTransports.ioUring(false));
                 if (chosen == null) {
-                    chosen = NativeTransports.epoll(false);
+                    chosen = automatic(Transport.EPOLL, () -> NativeTransports.epoll(false));
                 }
                 if (chosen == null) {
                     chosen = nio();
@@ -54,6 +54,20 @@ public record ChosenTransport(Transport kind, Supplier<IoHandlerFactory> ioHandl
             LOG.info("transport: {}", chosen.kind.name().toLowerCase(java.util.Locale.ROOT));
         }
         return chosen;
+    }
+
+    /**
+     * The native transport {@code kind} if it loads, else {@code null}: a library missing or built for another C
+     * library (a {@link LinkageError}) only means the next transport, with one line saying why.
+     */
+    static ChosenTransport automatic(Transport kind, Supplier<ChosenTransport> load) {
+        try {
+            return load.get();
+        } catch (LinkageError e) {
+            LOG.warn("transport {} could not be loaded, trying the next: {}", kind.name().toLowerCase(java.util.Locale.ROOT),
+                    e.toString());
+            return null;
+        }
     }
 
     /** Whether {@code kind} can run here: NIO always, a native transport where the kernel has it. */
