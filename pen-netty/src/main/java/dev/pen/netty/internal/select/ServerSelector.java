@@ -30,12 +30,14 @@ public final class ServerSelector {
     private final Object lock = new Object();
     private volatile ServerTable table;
     private Picker picker;
+    /** Whether the picker listens to outcomes; pen's built-ins do not, and spare every connection the lock. */
+    private volatile boolean pickerHearsOutcomes;
     private final ClientTable clients;
 
     /** A selector for {@code table}, made by {@link ServerTable#prepare}. */
     public ServerSelector(ServerTable table) {
         this.table = table;
-        this.picker = table.strategy().newPicker();
+        usePicker(table.strategy().newPicker());
         this.clients = new ClientTable(table.limits().clientTableSize());
     }
 
@@ -51,12 +53,26 @@ public final class ServerSelector {
     public void apply(ServerTable next) {
         synchronized (lock) {
             if (!next.strategy().equals(table.strategy())) {
-                picker = next.strategy().newPicker();
+                usePicker(next.strategy().newPicker());
             }
             if (next.limits().clientTableSize() != table.limits().clientTableSize()) {
                 clients.resize(next.limits().clientTableSize());
             }
             table = next;
+        }
+    }
+
+    private void usePicker(Picker p) {
+        picker = p;
+        pickerHearsOutcomes = overrides(p, "connected", int.class, long.class)
+                || overrides(p, "closed", int.class, long.class, long.class);
+    }
+
+    private static boolean overrides(Picker p, String name, Class<?>... parameters) {
+        try {
+            return p.getClass().getMethod(name, parameters).getDeclaringClass() != Picker.class;
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -183,7 +199,7 @@ public final class ServerSelector {
         BackendLive live = route.slot.live();
         live.active.incrementAndGet();
         live.total.incrementAndGet();
-        if (route.current >= 0) {
+        if (route.current >= 0 && pickerHearsOutcomes) {
             long connectNanos = System.nanoTime() - route.startedNanos;
             synchronized (lock) {
                 picker.connected(route.current, connectNanos);
@@ -207,7 +223,7 @@ public final class ServerSelector {
     /** A connection that reached {@code slot} ended after {@code durationNanos}, having relayed {@code bytes}. */
     public void closed(BackendSlot slot, long durationNanos, long bytes) {
         slot.live().connectionClosed();
-        if (slot.index() >= 0) {
+        if (slot.index() >= 0 && pickerHearsOutcomes) {
             synchronized (lock) {
                 picker.closed(slot.index(), durationNanos, bytes);
             }
