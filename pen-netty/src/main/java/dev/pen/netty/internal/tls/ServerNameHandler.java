@@ -18,6 +18,7 @@ final class ServerNameHandler extends SniHandler {
     private volatile ServerContext chosen;
 
     ServerNameHandler(ServerNames names, long handshakeTimeoutMillis) {
+        // The mapping Netty's constructor asks for; lookup below, which also keeps the OCSP response, is what runs.
         super((String name, Promise<SslContext> promise) -> complete(names, name, promise), handshakeTimeoutMillis);
         this.names = names;
     }

@@ -80,7 +80,10 @@ final class ServerNames {
             LOADER.execute(() -> loading.complete(loadName(key)));
         } catch (RejectedExecutionException overloaded) {
             synchronized (cache) {
-                cache.remove(key, cache.get(key));
+                Entry e = cache.get(key);
+                if (e != null && e.context == loading) {
+                    cache.remove(key);
+                }
             }
             loading.completeExceptionally(new IllegalStateException("server name '" + key
                     + "' refused: too many names being loaded at once"));
