@@ -135,6 +135,18 @@ class TlsCommandsTest {
     }
 
     @Test
+    void theSameOcspResponseFileAgainReadsItAgainAndNoSslOcspResponseStopsStapling() {
+        tlsOn();
+        assertThat(pen.execute("ssl_ocsp_response /etc/pen/ocsp.der")).isEmpty();
+        assertThat(tls().ocspResponse()).isEqualTo(Path.of("/etc/pen/ocsp.der"));
+        assertThat(host.tlsReloads).isZero();
+        assertThat(pen.execute("ssl_ocsp_response /etc/pen/ocsp.der")).isEmpty();
+        assertThat(host.tlsReloads).as("read again, as pen does").isEqualTo(1);
+        assertThat(pen.execute("no ssl_ocsp_response")).isEmpty();
+        assertThat(tls().ocspResponse()).isNull();
+    }
+
+    @Test
     void writeLeavesTheDefaultsOut() throws Exception {
         tlsOn();
         Path file = dir.resolve("pen.cfg");
