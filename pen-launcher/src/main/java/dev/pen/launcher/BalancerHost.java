@@ -138,6 +138,14 @@ final class BalancerHost implements ControlHost {
     }
 
     @Override
+    public void reloadTls() {
+        Balancer b = running;
+        if (b != null) {
+            b.reloadTls();
+        }
+    }
+
+    @Override
     public LiveView live() {
         Balancer b = running;
         return b != null ? LiveView.of(b) : pending;

@@ -57,6 +57,7 @@ final class ConfigWriter {
             int index = i;
             c.backend(i).ifPresent(be -> server(s, index, be));
         }
+        TlsCommands.write(s, c.tls());
         s.append(m.stubborn() ? "stubborn\n" : "no stubborn\n");
         s.append("tcp_fastclose ").append(settings.tcpFastclose).append('\n');
         s.append(settings.tcpNodelay ? "tcp_nodelay\n" : "no tcp_nodelay\n");

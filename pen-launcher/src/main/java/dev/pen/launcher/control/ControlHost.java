@@ -20,6 +20,14 @@ public interface ControlHost {
      */
     void update(BalancerConfig expected, BalancerConfig next);
 
+    /**
+     * Reads the TLS files in use again (pen's {@code ssl_ocsp_response} repeated); nothing to do before start-up.
+     *
+     * @throws IllegalArgumentException naming the file at fault; the old ones stay in use
+     */
+    default void reloadTls() {
+    }
+
     /** Live figures and actions: the running balancer's, or those kept for it before start-up. */
     LiveView live();
 

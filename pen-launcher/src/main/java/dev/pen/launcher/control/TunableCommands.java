@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 
 /**
  * pen's tunables that this balancer accepts, checks and reports but does not act on, and the commands it answers
- * as not supported (see the launcher's documentation).
+ * as not supported (see the launcher's documentation). The {@code ssl_*} commands are {@link TlsCommands}.
  */
 final class TunableCommands {
     private TunableCommands() {
@@ -65,13 +65,6 @@ final class TunableCommands {
                 w -> "peek: not supported (pen 0.34.1's peek discards client data); ignored\n"));
         // Never on, so nothing to turn off.
         all.add(Command.query("no peek", "", w -> ""));
-        for (String name : List.of("ssl_ciphers", "ssl_client_renegotiation_interval", "ssl_ocsp_response",
-                "ssl_option", "ssl_sni_path")) {
-            all.add(Command.query(name, "(not supported: TLS is set by -E -K -G -A -R -L)", w -> {
-                w.required(0, "a value");
-                return name + ": not supported by this balancer (TLS is set by -E -K -G -A -R -L); ignored\n";
-            }));
-        }
         return all;
     }
 

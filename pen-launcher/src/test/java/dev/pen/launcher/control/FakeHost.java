@@ -36,6 +36,14 @@ final class FakeHost implements ControlHost {
         config = next;
     }
 
+    /** How often the TLS files were asked to be read again. */
+    int tlsReloads;
+
+    @Override
+    public void reloadTls() {
+        tlsReloads++;
+    }
+
     @Override
     public LiveView live() {
         return live;

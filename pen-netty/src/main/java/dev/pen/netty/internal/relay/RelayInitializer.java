@@ -21,9 +21,7 @@ public final class RelayInitializer extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         TlsTerminator tls = context.tls();
         if (tls != null) {
-            io.netty.handler.ssl.SslHandler handler = tls.newHandler(ch);
-            handler.setHandshakeTimeoutMillis(context.timeouts().handshakeMillis());
-            ch.pipeline().addLast("tls", handler);
+            ch.pipeline().addLast("tls", tls.newHandler(ch, context.timeouts().handshakeMillis()));
         }
         ChannelHandler forwarded = context.http().newHandler(ch, tls != null);
         if (forwarded != null) {

@@ -2,26 +2,22 @@ package dev.pen.netty.internal.tls;
 
 import dev.pen.api.TlsSettings;
 import io.netty.channel.Channel;
-import io.netty.handler.ssl.ClientAuth;
+import io.netty.channel.ChannelHandler;
 import io.netty.handler.ssl.OpenSsl;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * TLS termination at the listener: the server context built from {@link TlsSettings}' files, and a handler for
- * each accepted client from it. {@link #reload()} builds a new context from the files and publishes it through a
- * volatile field, so connections accepted afterwards use it and open ones keep theirs.
+ * TLS termination at the listener: the server context built from {@link TlsSettings}' files, the contexts of the
+ * server names of {@link TlsSettings#sniDirectory()}, and a handler for each accepted client from them.
+ * {@link #reload()} builds new contexts from the files and publishes them through a volatile field, so connections
+ * accepted afterwards use them and open ones keep theirs.
  *
  * <p>The OpenSSL provider (BoringSSL from netty-tcnative) is used when it loads, the JDK's otherwise; the system
  * property {@code pen.tls.provider} ({@code openssl} or {@code jdk}) forces one.
@@ -32,18 +28,23 @@ public final class TlsTerminator {
 
     private final TlsSettings settings;
     private final SslProvider provider;
-    private volatile SslContext context;
+    private volatile Contexts contexts;
+
+    /** The default context, and the server names' when {@code ssl_sni_path} is set (else null). */
+    private record Contexts(ServerContext fallback, ServerNames names) {
+    }
 
     private TlsTerminator(TlsSettings settings, SslProvider provider) {
         this.settings = settings;
         this.provider = provider;
-        this.context = build(settings, provider);
+        this.contexts = build(settings, provider);
     }
 
     /**
      * Reads the files of {@code settings} and builds the server context.
      *
-     * @throws IllegalArgumentException naming the first file that is missing, unreadable or not what it should be
+     * @throws IllegalArgumentException naming the first file that is missing, unreadable or not what it should be,
+     *     or the setting the TLS stack in use cannot do
      */
     public static TlsTerminator load(TlsSettings settings) {
         TlsTerminator t = new TlsTerminator(settings, chooseProvider());
@@ -60,23 +61,38 @@ public final class TlsTerminator {
     }
 
     /**
-     * Reads the files again and uses them for connections accepted from now on; on failure the old context stays.
+     * Reads the files again (the server names' when next asked for) and uses them for connections accepted from
+     * now on; on failure the old contexts stay.
      *
      * @throws IllegalArgumentException naming the file at fault
      */
     public void reload() {
-        context = build(settings, provider);
+        contexts = build(settings, provider);
         LOG.debug("TLS certificate reloaded from {}", settings.certificate());
     }
 
-    /** A TLS handler for a newly accepted client channel. */
-    public SslHandler newHandler(Channel client) {
-        return context.newHandler(client.alloc());
+    /**
+     * The TLS handler for a newly accepted client: the default context's, or with server names one that picks the
+     * context from the name in the client's hello. Either fails a handshake not done {@code handshakeMillis} after
+     * it starts.
+     */
+    public ChannelHandler newHandler(Channel client, int handshakeMillis) {
+        Contexts c = contexts;
+        if (c.names != null) {
+            return new ServerNameHandler(c.names, handshakeMillis);
+        }
+        return c.fallback.newHandler(client.alloc(), handshakeMillis);
     }
 
     /** The certificate chain in use, leaf first (for diagnostics and tests). */
     public List<X509Certificate> chain() {
         return PemFiles.certificates(settings.certificate(), "certificate file");
+    }
+
+    /** The number of server names whose contexts are kept now (for tests). */
+    public int serverNamesCached() {
+        Contexts c = contexts;
+        return c.names == null ? 0 : c.names.cached();
     }
 
     private static SslProvider chooseProvider() {
@@ -101,35 +117,27 @@ public final class TlsTerminator {
 
     private static final String REJECT_RENEGOTIATION = "jdk.tls.rejectClientInitiatedRenegotiation";
 
-    private static SslContext build(TlsSettings s, SslProvider provider) {
-        List<X509Certificate> chain = PemFiles.certificates(s.certificate(), "certificate file");
-        Path keyFile = s.keyFile();
-        PrivateKey key = PemFiles.privateKey(keyFile);
-        PemFiles.checkPair(key, chain.get(0), keyFile, s.certificate());
-        if (s.requireClientCertificate() && s.caFile() == null && s.caDirectory() == null) {
-            // Without a named CA the JVM's trust store would vouch, and any publicly issued certificate would do.
-            throw new IllegalArgumentException("client certificates required but no CA named to check them against "
-                    + "(expected a CA file or directory: -G or -A with -R)");
+    private static Contexts build(TlsSettings s, SslProvider provider) {
+        ServerContext fallback = ServerContext.build(s, provider, s.certificate(), s.keyFile(), null,
+                s.ocspResponse());
+        Path dir = s.sniDirectory();
+        if (dir == null) {
+            return new Contexts(fallback, null);
         }
-        List<X509Certificate> trusted = new ArrayList<>();
-        if (s.caFile() != null) {
-            trusted.addAll(PemFiles.certificates(s.caFile(), "CA file"));
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("server name directory " + dir + ": not a directory (expected a "
+                    + "directory of NAME.crt, NAME.key, NAME.ca and NAME.ocsp files)");
         }
-        if (s.caDirectory() != null) {
-            trusted.addAll(PemFiles.certificatesInDirectory(s.caDirectory()));
-        }
-        SslContextBuilder b = SslContextBuilder.forServer(key, chain.toArray(new X509Certificate[0]))
-                .sslProvider(provider)
-                .protocols(s.protocols())
-                .clientAuth(s.requireClientCertificate() ? ClientAuth.REQUIRE : ClientAuth.NONE);
-        if (!trusted.isEmpty()) {
-            b.trustManager(trusted.toArray(new X509Certificate[0]));
-        }
-        try {
-            return b.build();
-        } catch (SSLException | RuntimeException e) {
-            throw new IllegalArgumentException("certificate file " + s.certificate() + " with key file " + keyFile
-                    + ": unusable for TLS (" + e.getMessage() + ")", e);
-        }
+        return new Contexts(fallback, new ServerNames(dir, fallback, name -> {
+            Path ca = dir.resolve(name + ".ca");
+            Path ocsp = dir.resolve(name + ".ocsp");
+            if (Files.isRegularFile(ocsp) && !ServerContext.canStaple(provider)) {
+                LOG.warn("server name {}: {} not stapled: OCSP stapling needs netty-tcnative's OpenSSL provider",
+                        name, ocsp);
+                ocsp = null;
+            }
+            return ServerContext.build(s, provider, dir.resolve(name + ".crt"), dir.resolve(name + ".key"),
+                    Files.isRegularFile(ca) ? ca : null, ocsp != null && Files.isRegularFile(ocsp) ? ocsp : null);
+        }));
     }
 }
