@@ -53,6 +53,19 @@ class BoundedCommandsTest {
     }
 
     @Test
+    void serversOfAFullTableIsOneBoundedLinePerSlot() {
+        // The table grows to the highest server number given; `servers` then lists every slot.
+        assertThat(pen.execute("server 9999 address 127.0.0.1 port 65535 max 2147483647 hard 2147483647"))
+                .isEmpty();
+        String reply = pen.execute("servers");
+        assertThat(reply.lines()).hasSize(dev.pen.api.BalancerConfig.MAX_SLOTS);
+        assertThat(reply.length()).isGreaterThan(1 << 16)
+                .isLessThanOrEqualTo(PenctlLanguageFuzzTest.replyBound(host.config));
+        assertThat(reply.lines().mapToInt(String::length).max().orElseThrow())
+                .isLessThan(PenctlLanguageFuzzTest.MAX_LINE);
+    }
+
+    @Test
     void includeOfAFifoIsRefusedWithoutWaitingForAWriter() throws Exception {
         Path fifo = fifo("commands");
         assertThat(pen.execute("include " + fifo)).isEqualTo("include: can't read '" + fifo

@@ -21,12 +21,25 @@ class PenctlLanguageFuzzTest {
                 continue; // it would leave files wherever the fuzzer runs; BoundedCommandsTest covers write
             }
             String reply = pen.execute(line);
-            if (reply.length() > 1 << 16) {
-                throw new AssertionError("a reply of " + reply.length() + " characters");
+            if (reply.length() > replyBound(host.config)) {
+                throw new AssertionError("a reply of " + reply.length() + " characters for " + host.config
+                        .backendSlots() + " server slots");
             }
         }
         if (!host.config.toBuilder().build().equals(host.config)) {
             throw new AssertionError("the configuration does not copy to itself: " + host.config);
         }
     }
+
+    /**
+     * The longest reply a command may give: a line per server slot (the table grows to {@code server N}'s number,
+     * at most {@link dev.pen.api.BalancerConfig#MAX_SLOTS}) of at most {@link #MAX_LINE} characters, plus 64 KiB
+     * for everything else.
+     */
+    static int replyBound(dev.pen.api.BalancerConfig config) {
+        return (config.backendSlots() + 1) * MAX_LINE + (1 << 16);
+    }
+
+    /** The longest {@code servers} line: pen's fields with every number at its widest, and the extra pairs. */
+    static final int MAX_LINE = 512;
 }
