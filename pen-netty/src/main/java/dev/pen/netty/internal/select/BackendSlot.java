@@ -73,7 +73,7 @@ public final class BackendSlot implements Candidate {
         BackendState state = state(now);
         return new BackendStats(index, backend, address, live.active.get(), live.total.get(),
                 live.bytesToBackend.sum(), live.bytesFromBackend.sum(), live.lastFailureMillis,
-                state == BackendState.BLACKLISTED ? live.blacklistedUntilMillis : 0, state, live.lastCheck);
+                state == BackendState.BLACKLISTED ? live.blacklistedUntilMillis : 0, state, live.down, live.lastCheck);
     }
 
     @Override
