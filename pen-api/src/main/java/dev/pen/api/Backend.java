@@ -8,13 +8,14 @@ import java.util.OptionalInt;
  * connections for new clients ({@code maxConnections}, 0 = none), a hard limit that a returning client may reach
  * ({@code hardMaxConnections}), a weight for weighted selection (absent when none was given: it then counts as 1,
  * while an explicit 0 takes no new clients), a priority for priority selection (lower wins), and the ACL list that
- * clients must pass to use it (pen's {@code server N acl A}; 0 by default).
+ * clients must pass to use it (pen's {@code server N acl A}; 0 by default), and its own active health check
+ * settings, which lie over the balancer's ({@link HealthCheck#NONE} by default: the balancer's apply).
  *
  * <p>The text form is pen's {@code host[:port[:maxc[:hard[:weight[:prio]]]]]}, with {@code [v6addr]} for IPv6
  * hosts; see {@link #parse(String, int)} and {@link #toString()}.
  */
 public record Backend(Address address, int maxConnections, int hardMaxConnections, OptionalInt weight, int priority,
-        int acl) {
+        int acl, HealthCheck healthCheck) {
 
     /** Index of the emergency server in statistics (pen's hidden slot -1). */
     public static final int EMERGENCY_INDEX = -1;
@@ -25,6 +26,7 @@ public record Backend(Address address, int maxConnections, int hardMaxConnection
     public Backend {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(weight, "weight");
+        Objects.requireNonNull(healthCheck, "healthCheck");
         if (maxConnections < 0) {
             throw new IllegalArgumentException("unexpected maxc: " + maxConnections + " (expected 0 or more)");
         }
@@ -45,6 +47,12 @@ public record Backend(Address address, int maxConnections, int hardMaxConnection
         }
     }
 
+    /** A backend with no health check settings of its own: the balancer's apply. */
+    public Backend(Address address, int maxConnections, int hardMaxConnections, OptionalInt weight, int priority,
+            int acl) {
+        this(address, maxConnections, hardMaxConnections, weight, priority, acl, HealthCheck.NONE);
+    }
+
     /** A backend without limits, weight or priority. */
     public static Backend of(String host, int port) {
         return new Backend(Address.of(host, port), 0, 0, OptionalInt.empty(), 0, 0);
@@ -62,32 +70,41 @@ public record Backend(Address address, int maxConnections, int hardMaxConnection
 
     /** A copy at {@code newAddress}. */
     public Backend withAddress(Address newAddress) {
-        return new Backend(newAddress, maxConnections, hardMaxConnections, weight, priority, acl);
+        return new Backend(newAddress, maxConnections, hardMaxConnections, weight, priority, acl, healthCheck);
     }
 
     /** A copy with the soft limit for new clients (maxc) set to {@code max}; 0 for none. */
     public Backend withMaxConnections(int max) {
-        return new Backend(address, max, hardMaxConnections, weight, priority, acl);
+        return new Backend(address, max, hardMaxConnections, weight, priority, acl, healthCheck);
     }
 
     /** A copy with the hard limit for returning clients set to {@code hard}. */
     public Backend withHardMaxConnections(int hard) {
-        return new Backend(address, maxConnections, hard, weight, priority, acl);
+        return new Backend(address, maxConnections, hard, weight, priority, acl, healthCheck);
     }
 
     /** A copy with the weight given as {@code newWeight}; 0 takes no new clients in weighted mode. */
     public Backend withWeight(int newWeight) {
-        return new Backend(address, maxConnections, hardMaxConnections, OptionalInt.of(newWeight), priority, acl);
+        return new Backend(address, maxConnections, hardMaxConnections, OptionalInt.of(newWeight), priority, acl,
+                healthCheck);
     }
 
     /** A copy with priority {@code prio} (lower wins in priority mode). */
     public Backend withPriority(int prio) {
-        return new Backend(address, maxConnections, hardMaxConnections, weight, prio, acl);
+        return new Backend(address, maxConnections, hardMaxConnections, weight, prio, acl, healthCheck);
     }
 
     /** A copy whose clients must pass access list {@code newAcl} (pen's {@code server N acl A}). */
     public Backend withAcl(int newAcl) {
-        return new Backend(address, maxConnections, hardMaxConnections, weight, priority, newAcl);
+        return new Backend(address, maxConnections, hardMaxConnections, weight, priority, newAcl, healthCheck);
+    }
+
+    /**
+     * A copy with its own health check settings, lying over the balancer's ({@link HealthCheck#NONE}: the
+     * balancer's apply; {@link HealthCheck#off()}: this backend is not checked).
+     */
+    public Backend withHealthCheck(HealthCheck check) {
+        return new Backend(address, maxConnections, hardMaxConnections, weight, priority, acl, check);
     }
 
     /**

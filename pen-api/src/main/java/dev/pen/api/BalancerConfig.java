@@ -11,8 +11,8 @@ import java.util.Optional;
 /**
  * Everything needed to start a {@link Balancer}: where to listen, the backends in index order, the strategy and
  * mode flags, limits, optional emergency and abuse servers, pen's ten access lists and which one guards clients,
- * connection log listeners, the transport, and the protocol modes: http ({@code -H}), TLS termination
- * ({@code -E ...}) and UDP ({@code -U}). Immutable; build one with {@link #builder()}, change a copy with
+ * connection log listeners, the transport, the protocol modes: http ({@code -H}), TLS termination
+ * ({@code -E ...}) and UDP ({@code -U}), the active health checks and the listeners to backend state changes. Immutable; build one with {@link #builder()}, change a copy with
  * {@link #toBuilder()}, and apply it to a running balancer with {@link Balancer#update(BalancerConfig)}.
  *
  * <p>Backends keep their index (pen's {@code server N}): an empty slot, left by a removed server, stays in
@@ -50,6 +50,8 @@ public final class BalancerConfig {
     private final Duration idleTimeout;
     private final Duration firstByteTimeout;
     private final Duration handshakeTimeout;
+    private final HealthCheck healthCheck;
+    private final List<BackendStateListener> stateListeners;
 
     private BalancerConfig(Builder b, Address listen, List<Backend> backends, Backend emergency, Backend abuse) {
         this.listen = listen;
@@ -74,6 +76,8 @@ public final class BalancerConfig {
         this.idleTimeout = b.idleTimeout;
         this.firstByteTimeout = b.firstByteTimeout;
         this.handshakeTimeout = b.handshakeTimeout;
+        this.healthCheck = b.healthCheck;
+        this.stateListeners = List.copyOf(b.stateListeners);
     }
 
     public static Builder builder() {
@@ -107,6 +111,8 @@ public final class BalancerConfig {
         b.idleTimeout = idleTimeout;
         b.firstByteTimeout = firstByteTimeout;
         b.handshakeTimeout = handshakeTimeout;
+        b.healthCheck = healthCheck;
+        b.stateListeners.addAll(stateListeners);
         return b;
     }
 
@@ -249,6 +255,27 @@ public final class BalancerConfig {
         return handshakeTimeout;
     }
 
+    /**
+     * The active health check settings of every backend, under each backend's own
+     * ({@link Backend#healthCheck()}); {@link HealthCheck#NONE} by default: no server is checked, as in pen. A
+     * server failing its checks is {@link BackendState#DOWN}: it takes no new clients, and its tracked clients
+     * choose again, until it passes them again. Checks run on the balancer's event loops, never more than one at
+     * a time per server. Emergency and abuse servers are not checked. With UDP, the checks still use TCP.
+     */
+    public HealthCheck healthCheck() {
+        return healthCheck;
+    }
+
+    /** The check settings in force for {@code backend}: its own over the balancer's, with defaults filled in. */
+    public HealthCheck.Resolved healthCheck(Backend backend) {
+        return backend.healthCheck().over(healthCheck).resolve();
+    }
+
+    /** Who hears backend state changes; they may change on a running balancer. */
+    public List<BackendStateListener> stateListeners() {
+        return stateListeners;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof BalancerConfig c && listen.equals(c.listen) && backends.equals(c.backends)
@@ -259,7 +286,8 @@ public final class BalancerConfig {
                 && backlog == c.backlog && reusePort == c.reusePort && tcpNoDelay == c.tcpNoDelay && http == c.http
                 && Objects.equals(tls, c.tls) && udp == c.udp && udpIdleTimeout.equals(c.udpIdleTimeout)
                 && idleTimeout.equals(c.idleTimeout) && firstByteTimeout.equals(c.firstByteTimeout)
-                && handshakeTimeout.equals(c.handshakeTimeout);
+                && handshakeTimeout.equals(c.handshakeTimeout) && healthCheck.equals(c.healthCheck)
+                && stateListeners.equals(c.stateListeners);
     }
 
     @Override
@@ -298,6 +326,8 @@ public final class BalancerConfig {
         private Duration idleTimeout = Duration.ZERO;
         private Duration firstByteTimeout = DEFAULT_FIRST_BYTE_TIMEOUT;
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private HealthCheck healthCheck = HealthCheck.NONE;
+        private final List<BackendStateListener> stateListeners = new ArrayList<>();
 
         private Builder() {
             Arrays.fill(accessLists, AccessList.empty());
@@ -513,6 +543,24 @@ public final class BalancerConfig {
                 throw new IllegalArgumentException("unexpected handshake timeout: 0 ms (expected more than 0)");
             }
             this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        /** The health check settings of every backend; see {@link BalancerConfig#healthCheck()}. */
+        public Builder healthCheck(HealthCheck check) {
+            this.healthCheck = Objects.requireNonNull(check, "healthCheck");
+            return this;
+        }
+
+        /** Adds a listener to backend state changes; see {@link BackendStateListener}. */
+        public Builder stateListener(BackendStateListener listener) {
+            stateListeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** Removes every listener to backend state changes. */
+        public Builder clearStateListeners() {
+            stateListeners.clear();
             return this;
         }
 

@@ -136,7 +136,7 @@ final class Launcher {
         host = new BalancerHost(initial, settings, diagnostics, penLog, events, stop::countDown, System.out::print);
         List<ConnectionLog> logs = new ArrayList<>(List.of(events));
         logs.addAll(penLog.listeners());
-        BalancerConfig config = StartSequence.configure(o, host, settings, out, logs);
+        BalancerConfig config = StartSequence.configure(o, host, settings, out, logs, List.of(events));
         if (settings.log() != null) {
             try {
                 penLog.setTarget(settings.log());

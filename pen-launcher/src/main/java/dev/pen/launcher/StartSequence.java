@@ -2,6 +2,7 @@ package dev.pen.launcher;
 
 import dev.pen.api.Address;
 import dev.pen.api.Backend;
+import dev.pen.api.BackendStateListener;
 import dev.pen.api.BalancerConfig;
 import dev.pen.api.ConnectionLog;
 import dev.pen.api.Limits;
@@ -55,7 +56,7 @@ final class StartSequence {
                 .modes(new Modes(o.hash, o.roundRobin, o.stubborn, o.weight, false))
                 .limits(new Limits(Duration.ofSeconds(o.timeoutSeconds), Duration.ofSeconds(o.blacklistSeconds),
                         o.clients, Duration.ofSeconds(o.trackingSeconds), o.connections))
-                .backlog(o.listenQueue).http(o.http).udp(o.udp).tls(tls(o, err));
+                .backlog(o.listenQueue).http(o.http).udp(o.udp).tls(tls(o, err)).healthCheck(o.healthCheck);
         if (o.firstByteTimeout != null) {
             b.firstByteTimeout(o.firstByteTimeout);
         }
@@ -67,11 +68,11 @@ final class StartSequence {
 
     /**
      * Runs the {@code -o} commands (replies to {@code out}) and the {@code -F} file through {@code host}, then
-     * completes its configuration with the listen address, the positional, emergency and abuse servers and
-     * {@code logs}, and checks that every host resolves.
+     * completes its configuration with the listen address, the positional, emergency and abuse servers,
+     * {@code logs} and {@code stateListeners}, and checks that every host resolves.
      */
     static BalancerConfig configure(Options o, BalancerHost host, Settings settings, PrintStream out,
-            List<ConnectionLog> logs) throws StartException {
+            List<ConnectionLog> logs, List<BackendStateListener> stateListeners) throws StartException {
         Interpreter interpreter = host.interpreter();
         for (String command : o.commands) {
             out.print(interpreter.execute(command));
@@ -102,7 +103,10 @@ final class StartSequence {
         List<String> specs = o.servers();
         for (int i = 0; i < specs.size(); i++) {
             int acl = commanded.backend(i).map(Backend::acl).orElse(0);
-            config.backend(i, parseServer(specs.get(i), defaultPort).withAcl(acl));
+            // As pen keeps a slot's acl, so its own health check settings from -o or -F are kept.
+            Backend commandedSlot = commanded.backend(i).orElse(null);
+            Backend spec = parseServer(specs.get(i), defaultPort).withAcl(acl);
+            config.backend(i, commandedSlot == null ? spec : spec.withHealthCheck(commandedSlot.healthCheck()));
         }
         if (o.emergencyServer != null) {
             config.emergency(parseServer(o.emergencyServer, defaultPort));
@@ -111,6 +115,7 @@ final class StartSequence {
             config.abuse(parseServer(o.abuseServer, defaultPort));
         }
         logs.forEach(config::connectionLog);
+        stateListeners.forEach(config::stateListener);
         BalancerConfig built;
         try {
             built = config.build();

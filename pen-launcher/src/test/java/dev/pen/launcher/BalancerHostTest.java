@@ -62,7 +62,7 @@ class BalancerHostTest {
         PenLog penLog = closer.keep(new PenLog(diagnostics));
         host = new BalancerHost(StartSequence.initial(o, QUIET), settings, diagnostics, penLog,
                 new Events(diagnostics), () -> { }, fileReplies::add);
-        config = StartSequence.configure(o, host, settings, QUIET, List.of());
+        config = StartSequence.configure(o, host, settings, QUIET, List.of(), List.of());
     }
 
     private Balancer start() {
@@ -173,5 +173,39 @@ class BalancerHostTest {
         }
         assertThat(Clients.greeting("127.0.0.1", port)).isEqualTo("one");
         assertThat(b.config().listen()).isEqualTo(Address.of("127.0.0.1", port));
+    }
+
+    @Test
+    void aFailingCheckIsLoggedOncePerStateChangeNotOncePerCheck() throws Exception {
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        PrintStream err = new PrintStream(captured, true, StandardCharsets.UTF_8);
+        Options o = OptionParser.parse(List.of("-f", "--check", "tcp", "--inter", "100ms", "--fall", "2", "--rise",
+                "1", "127.0.0.1:0", one.spec(), two.spec()));
+        Settings settings = StartSequence.settings(o);
+        Diagnostics diagnostics = closer.keep(new Diagnostics(settings::debug, err));
+        PenLog penLog = closer.keep(new PenLog(diagnostics));
+        Events events = new Events(diagnostics);
+        host = new BalancerHost(StartSequence.initial(o, QUIET), settings, diagnostics, penLog, events, () -> { },
+                fileReplies::add);
+        config = StartSequence.configure(o, host, settings, QUIET, List.of(events), List.of(events));
+        Balancer lb = start();
+
+        two.stopListening();
+        dev.pen.netty.testing.Await.until("server 1 down",
+                () -> lb.backend(1).orElseThrow().state() == BackendState.DOWN);
+        long downAt = System.currentTimeMillis();
+        dev.pen.netty.testing.Await.until("five more failed checks",
+                () -> lb.backend(1).orElseThrow().lastCheck().atMillis() > downAt + 500);
+        two.listenAgain();
+        dev.pen.netty.testing.Await.until("server 1 up",
+                () -> lb.backend(1).orElseThrow().state() == BackendState.UP);
+        diagnostics.flush();
+
+        List<String> lines = captured.toString(StandardCharsets.UTF_8).lines()
+                .filter(l -> l.contains("server 1 ")).toList();
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d: server 1 down: check failed: "
+                + "connect failed: .*");
+        assertThat(lines.get(1)).endsWith(": server 1 up: check passed: connected");
     }
 }

@@ -6,6 +6,7 @@ import dev.pen.api.Balancer;
 import dev.pen.api.BalancerConfig;
 import dev.pen.api.ClientStats;
 import dev.pen.api.ConnectionInfo;
+import dev.pen.netty.internal.health.HealthChecks;
 import dev.pen.netty.internal.listen.Listener;
 import dev.pen.netty.internal.metrics.BalancerMetrics;
 import dev.pen.netty.internal.relay.AcceptGate;
@@ -14,6 +15,7 @@ import dev.pen.netty.internal.relay.RelayConnection;
 import dev.pen.netty.internal.relay.RelayContext;
 import dev.pen.netty.internal.select.ServerSelector;
 import dev.pen.netty.internal.select.ServerTable;
+import dev.pen.netty.internal.select.StateEvents;
 import dev.pen.netty.internal.tls.TlsTerminator;
 import dev.pen.netty.internal.transport.ChosenTransport;
 import dev.pen.netty.internal.udp.UdpRelay;
@@ -45,23 +47,27 @@ public final class NettyBalancer implements Balancer {
     private final Listener listener;
     private final BalancerMetrics metrics;
     private final UdpRelay udp;
+    private final HealthChecks checks;
     private volatile BalancerConfig config;
     private volatile boolean closed;
 
     private NettyBalancer(BalancerConfig config, MeterRegistry registry) {
         this.config = config;
         this.transport = ChosenTransport.choose(config.transport());
-        this.selector = new ServerSelector(ServerTable.prepare(config, null, this::resolve));
-        this.gate = new AcceptGate(config.limits().maxConnections());
-        ConnectionEvents events = new ConnectionEvents(selector, config.connectionLogs());
-        this.context = new RelayContext(selector, transport, events, gate);
-        context.acceptWith(config.tls() == null ? null : TlsTerminator.load(config.tls()), config);
-        this.udp = config.udp() ? new UdpRelay(selector, transport, events, config.udpIdleTimeout()) : null;
         this.group = new MultiThreadIoEventLoopGroup(config.eventLoops(), new DefaultThreadFactory("pen", true),
                 transport.ioHandlerFactory().get());
-        this.listener = new Listener(transport, group, context, udp);
         try {
+            StateEvents stateEvents = new StateEvents(() -> this.config.stateListeners(), group);
+            this.selector = new ServerSelector(ServerTable.prepare(config, null, this::resolve), stateEvents);
+            this.gate = new AcceptGate(config.limits().maxConnections());
+            ConnectionEvents events = new ConnectionEvents(selector, config.connectionLogs());
+            this.context = new RelayContext(selector, transport, events, gate);
+            context.acceptWith(config.tls() == null ? null : TlsTerminator.load(config.tls()), config);
+            this.udp = config.udp() ? new UdpRelay(selector, transport, events, config.udpIdleTimeout()) : null;
+            this.listener = new Listener(transport, group, context, udp);
             listener.bind(config);
+            this.checks = new HealthChecks(transport, group, stateEvents);
+            checks.apply(selector.table(), config);
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
             throw e;
@@ -138,6 +144,7 @@ public final class NettyBalancer implements Balancer {
             udp.setIdleTimeout(next.udpIdleTimeout());
         }
         config = next;
+        checks.apply(selector.table(), next);
         if (metrics != null) {
             metrics.refreshBackends();
         }
@@ -248,6 +255,7 @@ public final class NettyBalancer implements Balancer {
             }
             closed = true;
         }
+        checks.close();
         listener.close();
         for (RelayConnection c : context.connections()) {
             c.clientChannel().eventLoop().execute(c::closeAfterFlush);

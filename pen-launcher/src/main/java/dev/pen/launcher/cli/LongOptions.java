@@ -27,9 +27,28 @@ final class LongOptions {
             new Entry("first-byte-timeout", "T", "close a client that sent nothing in T [60]",
                     (o, v) -> o.firstByteTimeout = duration("--first-byte-timeout", v)),
             new Entry("handshake-timeout", "T", "close a TLS client not through its handshake in T [10]",
-                    (o, v) -> o.handshakeTimeout = duration("--handshake-timeout", v)));
+                    (o, v) -> o.handshakeTimeout = duration("--handshake-timeout", v)),
+            check("check", "tcp|http:PATH", "check servers: a connect, or a GET passing on 2xx/3xx [off]"),
+            check("inter", "T", "time between checks [2]"),
+            check("fastinter", "T", "time between checks while a server goes up or down [inter]"),
+            check("rise", "N", "passed checks that bring a down server back [2]"),
+            check("fall", "N", "failed checks that take a server down [3]"),
+            check("slowstart", "T", "a server back up takes its full share of new clients over T [0]"),
+            check("check-timeout", "T", "a check not done in T fails [inter]"));
 
     private LongOptions() {
+    }
+
+    /** A health check setting, read as {@link CheckText} reads the control command's keyword of that name. */
+    private static Entry check(String name, String argument, String help) {
+        String keyword = name.replace('-', '_');
+        return new Entry(name, argument, help, (o, v) -> {
+            try {
+                o.healthCheck = CheckText.apply(o.healthCheck, keyword, v);
+            } catch (IllegalArgumentException e) {
+                throw CommandLineException.badValue("pen: --" + name + ": " + e.getMessage());
+            }
+        });
     }
 
     /** A duration as {@link DurationText} reads it; {@code option} as written, for the error. */

@@ -5,6 +5,7 @@ import dev.pen.api.Backend;
 import dev.pen.api.BalancerConfig;
 import dev.pen.api.Limits;
 import dev.pen.api.Modes;
+import dev.pen.launcher.cli.CheckText;
 import dev.pen.launcher.cli.DurationText;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -14,7 +15,8 @@ import java.util.List;
 /**
  * pen's {@code write}: the configuration as the commands that {@code -F} reads back, in pen's layout, from the
  * one configuration value and the launcher's {@link Settings}. A setting pen does not have is written only when it
- * is not the default, so a file written by a balancer using none of them is pen's file.
+ * is not the default, so a file written by a balancer using none of them is pen's file: the health checks as a
+ * {@code check ...} line and {@code server N ... check ...} pairs, the settings given and nothing else.
  */
 final class ConfigWriter {
     private ConfigWriter() {
@@ -38,6 +40,9 @@ final class ConfigWriter {
         Limits l = c.limits();
         s.append(settings.ascii ? "ascii\n" : "no ascii\n");
         s.append("blacklist ").append(l.blacklistTime().toSeconds()).append('\n');
+        if (!c.healthCheck().isNone()) {
+            s.append(CheckText.command(c.healthCheck())).append('\n');
+        }
         s.append("client_acl ").append(c.clientAcl()).append('\n');
         s.append("control_acl ").append(settings.controlAcl).append('\n');
         s.append("debug ").append(settings.debug).append('\n');
@@ -88,6 +93,9 @@ final class ConfigWriter {
         be.weight().ifPresent(w -> s.append(" weight ").append(w));
         if (be.priority() != 0) {
             s.append(" prio ").append(be.priority());
+        }
+        if (!be.healthCheck().isNone()) {
+            s.append(' ').append(CheckText.pairs(be.healthCheck()));
         }
         s.append('\n');
     }

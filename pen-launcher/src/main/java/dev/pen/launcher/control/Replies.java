@@ -7,6 +7,8 @@ import dev.pen.api.BackendStats;
 import dev.pen.api.BalancerConfig;
 import dev.pen.api.ClientStats;
 import dev.pen.api.ConnectionInfo;
+import dev.pen.api.HealthCheck;
+import dev.pen.launcher.cli.CheckText;
 import dev.pen.launcher.log.AddressText;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -27,7 +29,8 @@ public final class Replies {
 
     /**
      * pen's {@code servers}: one line per slot, an empty slot shown as pen shows a slot with no address. A server
-     * using a feature pen lacks gets {@code key value} pairs after pen's fields (a draining one {@code drain 1});
+     * using a feature pen lacks gets {@code key value} pairs after pen's fields (a draining one {@code drain 1}, a
+     * checked one its check settings and {@code health up} or {@code health down});
      * the others none, so their lines stay pen's.
      */
     static String servers(BalancerConfig config, LiveView live) {
@@ -48,6 +51,10 @@ public final class Replies {
                     .append(x.bytesFromBackend());
             if (x.state() == BackendState.DRAINING) {
                 s.append(" drain 1");
+            }
+            HealthCheck.Resolved check = config.healthCheck(be);
+            if (check.checks()) {
+                s.append(' ').append(CheckText.resolved(check)).append(" health ").append(x.down() ? "down" : "up");
             }
             s.append('\n');
         }

@@ -3,7 +3,12 @@ package dev.pen.launcher.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pen.api.HealthCheck;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class OptionParserTest {
@@ -119,6 +124,46 @@ class OptionParserTest {
                             + "(expected seconds, or a number with ms or s)");
                     assertThat(e.status()).isEqualTo(1);
                 });
+    }
+
+    @Test
+    void healthCheckOptionsSetTheChecksOfEveryServer() throws Exception {
+        Options o = parse("--check", "http:/health", "--inter=200ms", "--fastinter", "50ms", "--rise", "3",
+                "--fall=4", "--slowstart", "30s", "--check-timeout", "1", "8080");
+        assertThat(o.healthCheck).isEqualTo(HealthCheck.http("/health")
+                .withInter(Duration.ofMillis(200)).withFastInter(Duration.ofMillis(50))
+                .withRise(3).withFall(4).withSlowStart(Duration.ofSeconds(30))
+                .withTimeout(Duration.ofSeconds(1)));
+        assertThat(parse("8080").healthCheck).isEqualTo(HealthCheck.NONE);
+        assertThat(parse("--check=tcp", "8080").healthCheck.resolve().kind())
+                .isEqualTo(HealthCheck.Kind.TCP);
+    }
+
+    @Test
+    void badHealthCheckSettingIsRefusedInOneLineNamingOptionValueAndForm() {
+        Map<List<String>, String> bad = new LinkedHashMap<>();
+        bad.put(List.of("--check", "ping"), "pen: --check: unexpected value 'ping' (expected tcp, http:PATH or off)");
+        bad.put(List.of("--check=http:"), "pen: --check: unexpected value 'http:' (expected http:/PATH, the path in "
+                + "visible ASCII without spaces)");
+        bad.put(List.of("--inter", "0"), "pen: --inter: unexpected inter: 0 ms (expected 10 ms to 24 h)");
+        bad.put(List.of("--inter=2m"), "pen: --inter: unexpected value '2m' (expected seconds, or a number with ms "
+                + "or s)");
+        bad.put(List.of("--fastinter=5ms"), "pen: --fastinter: unexpected fastinter: 5 ms (expected 10 ms to 24 h)");
+        bad.put(List.of("--rise=0"), "pen: --rise: unexpected value '0' (expected a number 1..1000)");
+        bad.put(List.of("--fall=many"), "pen: --fall: unexpected value 'many' (expected a number 1..1000)");
+        bad.put(List.of("--slowstart=100000"), "pen: --slowstart: unexpected slowstart: 100000000 ms (expected "
+                + "10 ms to 24 h)");
+        bad.put(List.of("--check-timeout=0"), "pen: --check-timeout: unexpected check timeout: 0 ms (expected "
+                + "10 ms to 24 h)");
+        bad.forEach((args, message) -> {
+            List<String> line = new ArrayList<>(args);
+            line.add("8080");
+            assertThatThrownBy(() -> OptionParser.parse(line)).as(args.toString())
+                    .isInstanceOfSatisfying(CommandLineException.class, e -> {
+                        assertThat(e.getMessage()).isEqualTo(message).doesNotContain("\n");
+                        assertThat(e.status()).isEqualTo(1);
+                    });
+        });
     }
 
     @Test
@@ -240,6 +285,13 @@ class OptionParserTest {
                 + "  --version     show the version and exit\n"
                 + "  --first-byte-timeout T\n                close a client that sent nothing in T [60]\n"
                 + "  --handshake-timeout T\n                close a TLS client not through its handshake in T [10]\n"
+                + "  --check tcp|http:PATH\n                check servers: a connect, or a GET passing on 2xx/3xx [off]\n"
+                + "  --inter T     time between checks [2]\n"
+                + "  --fastinter T time between checks while a server goes up or down [inter]\n"
+                + "  --rise N      passed checks that bring a down server back [2]\n"
+                + "  --fall N      failed checks that take a server down [3]\n"
+                + "  --slowstart T a server back up takes its full share of new clients over T [0]\n"
+                + "  --check-timeout T\n                a check not done in T fails [inter]\n"
                 + "\nexample:");
     }
 

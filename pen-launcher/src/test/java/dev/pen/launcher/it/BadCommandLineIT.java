@@ -113,6 +113,18 @@ class BadCommandLineIT {
     }
 
     @Test
+    void badHealthCheckSettingFailsInOneLineBeforeGoingToTheBackground() throws Exception {
+        Programs.Result r = pen("--check", "ping", "127.0.0.1:" + port, "127.0.0.1:80");
+        assertThat(r.status()).isNotZero();
+        assertThat(r.err().strip()).isEqualTo("pen: --check: unexpected value 'ping' (expected tcp, http:PATH or off)");
+        assertNothingLeftRunning();
+        r = pen("--check", "tcp", "--inter=0", "127.0.0.1:" + port, "127.0.0.1:80");
+        assertThat(r.status()).isNotZero();
+        assertThat(r.err().strip()).isEqualTo("pen: --inter: unexpected inter: 0 ms (expected 10 ms to 24 h)");
+        assertNothingLeftRunning();
+    }
+
+    @Test
     void listenPortOutOfRangeFailsNamingIt() throws Exception {
         Programs.Result r = pen("99999", "127.0.0.1:80");
         assertThat(r.status()).isNotZero();

@@ -30,15 +30,29 @@ public final class NamedBackend implements AutoCloseable {
     private final String name;
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
-    private final Channel server;
+    private final ServerBootstrap bootstrap;
+    private final int port;
+    private volatile Channel server;
     private final AtomicInteger accepted = new AtomicInteger();
 
     public NamedBackend(String name) {
         this.name = name;
-        ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        this.bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new Greeter());
         this.server = bootstrap.bind("127.0.0.1", 0).syncUninterruptibly().channel();
+        this.port = ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    /** Stops listening and closes every connection, as a crashed server would, keeping its port for later. */
+    public void stopListening() {
+        server.close().syncUninterruptibly();
+        channels.close().syncUninterruptibly();
+    }
+
+    /** Listens again on the same port, as a restarted server would. */
+    public void listenAgain() {
+        server = bootstrap.bind("127.0.0.1", port).syncUninterruptibly().channel();
     }
 
     /** Greets, echoes, finishes on half-close. Stateless, so one instance serves every connection. */
@@ -89,7 +103,7 @@ public final class NamedBackend implements AutoCloseable {
     }
 
     public int port() {
-        return ((InetSocketAddress) server.localAddress()).getPort();
+        return port;
     }
 
     /** pen's server spec for this backend. */

@@ -61,7 +61,7 @@ public final class ConnectionEvents {
     /** The connect to the route's server failed: the selector blacklists it, then the listeners hear of it. */
     public void connectFailed(ConnectionFigures c, Throwable cause) {
         int index = c.route.current();
-        selector.failed(c.route);
+        selector.failed(c.route, "connect failed: " + (cause == null ? "unknown" : cause.getMessage()));
         for (ConnectionLog log : logs) {
             log.connectFailed(c, index, cause);
         }

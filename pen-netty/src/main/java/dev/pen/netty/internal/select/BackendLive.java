@@ -1,5 +1,8 @@
 package dev.pen.netty.internal.select;
 
+import dev.pen.api.BackendState;
+import dev.pen.api.CheckResult;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -20,6 +23,19 @@ public final class BackendLive {
     volatile long blacklistedUntilMillis;
     volatile long lastFailureMillis;
     volatile boolean draining;
+    /** Failing its active health checks; written only by its check. */
+    volatile boolean down;
+    volatile CheckResult lastCheck;
+    /** Slow start: the length of the ramp that ends at {@link #slowStartEndNanos}; 0 when not ramping. */
+    volatile long slowStartNanos;
+    volatile long slowStartEndNanos;
+    /** Share of new clients earned and not yet taken while ramping; guarded by the selector's lock. */
+    double slowStartCredit;
+    /** The state listeners were last told of; guarded by {@link #stateLock}. */
+    BackendState reported = BackendState.UP;
+    final Object stateLock = new Object();
+    /** Whether a timer will tell the listeners when the blacklist ends. */
+    final AtomicBoolean blacklistEndWatched = new AtomicBoolean();
 
     public int active() {
         return active.get();
@@ -63,6 +79,45 @@ public final class BackendLive {
 
     public boolean blacklistedNow() {
         return blacklisted(System.nanoTime());
+    }
+
+    /** Whether failing its health checks now. */
+    public boolean down() {
+        return down;
+    }
+
+    /** The outcome of the last health check, or null. */
+    public CheckResult lastCheck() {
+        return lastCheck;
+    }
+
+    /** Records a health check's outcome and whether the server is now down. */
+    public void checked(CheckResult result, boolean nowDown) {
+        lastCheck = result;
+        down = nowDown;
+    }
+
+    /** Back from down: its share of new clients grows from none to full over {@code lengthNanos} (0: at once). */
+    public void startSlowStart(long nowNanos, long lengthNanos) {
+        slowStartEndNanos = nowNanos + lengthNanos;
+        slowStartNanos = lengthNanos;
+    }
+
+    /** Checks off: the server is judged by pen's blacklist only, and takes its full share. */
+    public void clearHealth() {
+        down = false;
+        lastCheck = null;
+        slowStartNanos = 0;
+    }
+
+    /** The share of its full load a server in slow start takes at {@code nowNanos}: in [0, 1], 1 once ramped. */
+    double rampedShare(long nowNanos) {
+        long length = slowStartNanos;
+        if (length == 0) {
+            return 1;
+        }
+        long left = slowStartEndNanos - nowNanos;
+        return left <= 0 ? 1 : 1.0 - (double) left / length;
     }
 
     void blacklist(long nowNanos, long durationNanos) {

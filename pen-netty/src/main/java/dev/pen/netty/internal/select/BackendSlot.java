@@ -30,7 +30,7 @@ public final class BackendSlot implements Candidate {
     }
 
     /** Whether this slot's address is the wildcard address, which pen keeps as a slot that takes no client. */
-    boolean dead() {
+    public boolean dead() {
         return dead;
     }
 
@@ -59,16 +59,21 @@ public final class BackendSlot implements Candidate {
 
     @Override
     public boolean available() {
-        return !dead && !live.draining && !live.blacklistedNowCheaply();
+        return !dead && !live.draining && !live.down && !live.blacklistedNowCheaply();
+    }
+
+    /** Draining, else down by its checks, else blacklisted, else up. */
+    BackendState state(long nowNanos) {
+        return live.draining ? BackendState.DRAINING : live.down ? BackendState.DOWN
+                : live.blacklisted(nowNanos) ? BackendState.BLACKLISTED : BackendState.UP;
     }
 
     BackendStats stats() {
         long now = System.nanoTime();
-        BackendState state = live.draining ? BackendState.DRAINING
-                : live.blacklisted(now) ? BackendState.BLACKLISTED : BackendState.UP;
+        BackendState state = state(now);
         return new BackendStats(index, backend, address, live.active.get(), live.total.get(),
                 live.bytesToBackend.sum(), live.bytesFromBackend.sum(), live.lastFailureMillis,
-                state == BackendState.BLACKLISTED ? live.blacklistedUntilMillis : 0, state);
+                state == BackendState.BLACKLISTED ? live.blacklistedUntilMillis : 0, state, live.down, live.lastCheck);
     }
 
     @Override

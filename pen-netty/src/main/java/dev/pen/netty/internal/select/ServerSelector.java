@@ -19,8 +19,9 @@ import java.util.Optional;
 /**
  * pen's server selection around a {@link Strategy}: client tracking, the client ACL and abuse server, the
  * remembered server of a returning client, limits (maxc for new clients, up to hard for returning ones),
- * blacklist, failover (in pen's order unless the picker gives its own, never when stubborn) and the emergency
- * server. The strategy only answers "which one" for a client with no remembered server.
+ * blacklist, active health checks (a server down by its checks is passed over, and its tracked clients choose
+ * again), slow start, failover (in pen's order unless the picker gives its own, never when stubborn) and the
+ * emergency server. The strategy only answers "which one" for a client with no remembered server.
  *
  * <p>Selection takes one short lock (the tracking table and the picker's state); the server table and the
  * settings are an immutable {@link ServerTable} published through a volatile field, and live figures are atomics
@@ -33,10 +34,17 @@ public final class ServerSelector {
     /** Whether the picker listens to outcomes; pen's built-ins do not, and spare every connection the lock. */
     private volatile boolean pickerHearsOutcomes;
     private final ClientTable clients;
+    private final StateEvents events;
 
-    /** A selector for {@code table}, made by {@link ServerTable#prepare}. */
+    /** A selector for {@code table}, made by {@link ServerTable#prepare}, telling no one of state changes. */
     public ServerSelector(ServerTable table) {
+        this(table, StateEvents.NONE);
+    }
+
+    /** A selector for {@code table} that tells {@code events} of every backend state change. */
+    public ServerSelector(ServerTable table, StateEvents events) {
         this.table = table;
+        this.events = events;
         usePicker(table.strategy().newPicker());
         this.clients = new ClientTable(table.limits().clientTableSize());
     }
@@ -44,6 +52,11 @@ public final class ServerSelector {
     /** The table in force now. */
     public ServerTable table() {
         return table;
+    }
+
+    /** Where backend state changes are told. */
+    public StateEvents events() {
+        return events;
     }
 
     /**
@@ -115,17 +128,46 @@ public final class ServerSelector {
             route.initial = index;
             route.current = index;
             BackendSlot slot = t.slot(index);
-            if (accepts(t, slot, route, client.server == index, now)) {
+            boolean sticky = client.server == index;
+            if (accepts(t, slot, route, sticky, now)) {
+                if (!sticky && index >= 0 && slot.live().slowStartNanos != 0 && !rampAdmits(slot.live(), now)) {
+                    // In slow start and not its turn: the next server takes this one, unless none will.
+                    BackendSlot other = failoverLocked(route, now);
+                    if (other != null && other != t.emergency()) {
+                        return other;
+                    }
+                    route.tried = null;
+                }
                 return start(route, slot, now);
             }
             return failoverLocked(route, now);
         }
     }
 
-    /** A returning client keeps its server unless that slot is gone or draining: then it chooses again. */
+    /** A returning client keeps its server unless that slot is gone, draining or down: then it chooses again. */
     private static boolean remembered(ServerTable t, int server) {
         BackendSlot slot = server >= 0 ? t.slot(server) : null;
-        return slot != null && !slot.live().draining;
+        return slot != null && !slot.live().draining && !slot.live().down;
+    }
+
+    /**
+     * Whether a server in slow start takes this new client: each time it is chosen it earns its ramped share (0 to
+     * 1) of a client and takes one when it has earned a whole, so its share of the clients chosen for it grows
+     * with the time since it came back. Under the lock.
+     */
+    private static boolean rampAdmits(BackendLive live, long now) {
+        double share = live.rampedShare(now);
+        if (share >= 1) {
+            live.slowStartNanos = 0;
+            live.slowStartCredit = 0;
+            return true;
+        }
+        live.slowStartCredit += share;
+        if (live.slowStartCredit >= 1) {
+            live.slowStartCredit -= 1;
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -183,7 +225,7 @@ public final class ServerSelector {
             return false;
         }
         BackendLive live = slot.live();
-        if (slot.dead() || live.draining || live.everBlacklisted && live.blacklisted(now)) {
+        if (slot.dead() || live.draining || live.down || live.everBlacklisted && live.blacklisted(now)) {
             return false;
         }
         Backend b = slot.backend();
@@ -207,9 +249,13 @@ public final class ServerSelector {
         }
     }
 
-    /** The connection to the route's server failed or timed out: blacklist it for the blacklist time. */
-    public void failed(Route route) {
-        BackendLive live = route.slot.live();
+    /**
+     * The connection to the route's server failed or timed out: blacklist it for the blacklist time;
+     * {@code reason} tells the state listeners why.
+     */
+    public void failed(Route route, String reason) {
+        BackendSlot slot = route.slot;
+        BackendLive live = slot.live();
         live.connectFailures.incrementAndGet();
         live.lastFailureMillis = System.currentTimeMillis();
         live.blacklist(System.nanoTime(), table.limits().blacklistTime().toNanos());
@@ -218,6 +264,7 @@ public final class ServerSelector {
                 picker.failed(route.current);
             }
         }
+        events.blacklisted(slot, reason);
     }
 
     /** A connection that reached {@code slot} ended after {@code durationNanos}, having relayed {@code bytes}. */
@@ -238,11 +285,19 @@ public final class ServerSelector {
     }
 
     public void drain(int index, boolean on) {
-        requireSlot(index).live().draining = on;
+        BackendSlot slot = requireSlot(index);
+        slot.live().draining = on;
+        events.refresh(slot, on ? "drained" : "draining ended");
     }
 
     public void blacklist(int index, Duration duration) {
-        requireSlot(index).live().blacklist(System.nanoTime(), duration.toNanos());
+        BackendSlot slot = requireSlot(index);
+        slot.live().blacklist(System.nanoTime(), duration.toNanos());
+        if (duration.isZero()) {
+            events.refresh(slot, "blacklist lifted");
+        } else {
+            events.blacklisted(slot, "blacklisted for " + duration.toMillis() + " ms");
+        }
     }
 
     private BackendSlot requireSlot(int index) {

@@ -177,7 +177,7 @@ public final class UdpSession extends dev.pen.netty.internal.relay.ConnectionFig
                 // Nothing listens on the backend's port: blacklist it as a failed connect would, and let the
                 // client's next datagram start a session elsewhere.
                 LOG.debug("session {}: server {} unreachable", id(), counted.index());
-                relay.selector.failed(route);
+                relay.selector.failed(route, "port unreachable");
                 close();
                 return;
             }
