@@ -1,5 +1,6 @@
 package dev.pen.api;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +28,8 @@ public final class BalancerConfig {
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     /** The most server slots a config may hold (indexes 0 to {@code MAX_SLOTS - 1}). */
     public static final int MAX_SLOTS = 10_000;
+    /** The longest {@link #name()} accepted, in characters. */
+    public static final int MAX_NAME_LENGTH = 200;
 
     private final Address listen;
     private final List<Backend> backends;
@@ -50,6 +53,9 @@ public final class BalancerConfig {
     private final Duration idleTimeout;
     private final Duration firstByteTimeout;
     private final Duration handshakeTimeout;
+    private final String name;
+    /** A Micrometer {@code MeterRegistry}, or null; held as Object so that this class never links Micrometer. */
+    private final Object meterRegistry;
 
     private BalancerConfig(Builder b, Address listen, List<Backend> backends, Backend emergency, Backend abuse) {
         this.listen = listen;
@@ -74,6 +80,8 @@ public final class BalancerConfig {
         this.idleTimeout = b.idleTimeout;
         this.firstByteTimeout = b.firstByteTimeout;
         this.handshakeTimeout = b.handshakeTimeout;
+        this.name = b.name;
+        this.meterRegistry = b.meterRegistry;
     }
 
     public static Builder builder() {
@@ -107,6 +115,8 @@ public final class BalancerConfig {
         b.idleTimeout = idleTimeout;
         b.firstByteTimeout = firstByteTimeout;
         b.handshakeTimeout = handshakeTimeout;
+        b.name = name;
+        b.meterRegistry = meterRegistry;
         return b;
     }
 
@@ -249,6 +259,29 @@ public final class BalancerConfig {
         return handshakeTimeout;
     }
 
+    /**
+     * The balancer's name: the {@code balancer} tag of its meters, so that balancers sharing a registry keep their
+     * figures apart. The name given to the builder, or else the listen address as {@link Address#toString()}
+     * writes it (for port 0, the meters take the address bound). A running balancer keeps the name it started
+     * with: an update naming another is refused, and a default name stays as it was when the listener moves.
+     */
+    public String name() {
+        return name != null ? name : listen.toString();
+    }
+
+    /**
+     * The Micrometer registry the balancer's meters go to, or {@code null} for none (the default). Micrometer is an
+     * optional dependency of pen-api: only a caller that set a registry needs it on the class path to call this.
+     */
+    public MeterRegistry meterRegistry() {
+        return meterRegistry == null ? null : (MeterRegistry) meterRegistry;
+    }
+
+    /** Whether a meter registry was given, without naming Micrometer's types. */
+    public boolean hasMeterRegistry() {
+        return meterRegistry != null;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof BalancerConfig c && listen.equals(c.listen) && backends.equals(c.backends)
@@ -259,7 +292,8 @@ public final class BalancerConfig {
                 && backlog == c.backlog && reusePort == c.reusePort && tcpNoDelay == c.tcpNoDelay && http == c.http
                 && Objects.equals(tls, c.tls) && udp == c.udp && udpIdleTimeout.equals(c.udpIdleTimeout)
                 && idleTimeout.equals(c.idleTimeout) && firstByteTimeout.equals(c.firstByteTimeout)
-                && handshakeTimeout.equals(c.handshakeTimeout);
+                && handshakeTimeout.equals(c.handshakeTimeout) && Objects.equals(name, c.name)
+                && meterRegistry == c.meterRegistry;
     }
 
     @Override
@@ -270,7 +304,8 @@ public final class BalancerConfig {
     @Override
     public String toString() {
         return "BalancerConfig{listen=" + listen + ", backends=" + backends + ", modes=" + modes + ", limits="
-                + limits + (http ? ", http" : "") + (tls != null ? ", " + tls : "") + (udp ? ", udp" : "") + "}";
+                + limits + (http ? ", http" : "") + (tls != null ? ", " + tls : "") + (udp ? ", udp" : "")
+                + (name != null ? ", name=" + name : "") + (meterRegistry != null ? ", metrics" : "") + "}";
     }
 
     /** Collects settings; {@link #build()} checks them and names the first bad one. */
@@ -298,6 +333,8 @@ public final class BalancerConfig {
         private Duration idleTimeout = Duration.ZERO;
         private Duration firstByteTimeout = DEFAULT_FIRST_BYTE_TIMEOUT;
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private String name;
+        private Object meterRegistry;
 
         private Builder() {
             Arrays.fill(accessLists, AccessList.empty());
@@ -513,6 +550,41 @@ public final class BalancerConfig {
                 throw new IllegalArgumentException("unexpected handshake timeout: 0 ms (expected more than 0)");
             }
             this.handshakeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * The balancer's name, the {@code balancer} tag of its meters (see {@link BalancerConfig#name()});
+         * {@code null} goes back to the default, the listen address.
+         *
+         * @throws IllegalArgumentException when empty, longer than {@link #MAX_NAME_LENGTH} or holding a control
+         *     character
+         */
+        public Builder name(String name) {
+            if (name != null) {
+                if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+                    throw new IllegalArgumentException("unexpected balancer name length: " + name.length()
+                            + " (expected 1.." + MAX_NAME_LENGTH + " characters)");
+                }
+                for (int i = 0; i < name.length(); i++) {
+                    if (Character.isISOControl(name.charAt(i))) {
+                        throw new IllegalArgumentException("unexpected control character in balancer name at "
+                                + i + " (expected printable characters)");
+                    }
+                }
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * The Micrometer registry for the balancer's meters (connections, bytes, per-server figures and timers,
+         * the event loops), each tagged {@code balancer=}{@link BalancerConfig#name()}; {@code null} for none (the
+         * default). It cannot change on a running balancer. Micrometer is an optional dependency of pen-api: a
+         * caller who never calls this needs no Micrometer on the class path.
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = registry;
             return this;
         }
 

@@ -62,13 +62,24 @@ public final class BackendSlot implements Candidate {
         return !dead && !live.draining && !live.blacklistedNowCheaply();
     }
 
+    /**
+     * What this server accepts now. The one place where its state is judged, for statistics and metrics alike;
+     * {@link BackendState#DOWN} is for active health checks, which decide it beside the blacklist.
+     */
+    public BackendState state() {
+        return state(System.nanoTime());
+    }
+
+    private BackendState state(long nowNanos) {
+        return live.draining ? BackendState.DRAINING
+                : live.blacklisted(nowNanos) ? BackendState.BLACKLISTED : BackendState.UP;
+    }
+
     BackendStats stats() {
-        long now = System.nanoTime();
-        BackendState state = live.draining ? BackendState.DRAINING
-                : live.blacklisted(now) ? BackendState.BLACKLISTED : BackendState.UP;
+        BackendState state = state(System.nanoTime());
         return new BackendStats(index, backend, address, live.active.get(), live.total.get(),
                 live.bytesToBackend.sum(), live.bytesFromBackend.sum(), live.lastFailureMillis,
-                state == BackendState.BLACKLISTED ? live.blacklistedUntilMillis : 0, state);
+                live.connectFailures.get(), state == BackendState.BLACKLISTED ? live.blacklistedUntilMillis : 0, state);
     }
 
     @Override
