@@ -1,6 +1,7 @@
 package dev.pen.launcher.cli;
 
 import dev.pen.api.cli.Getopt;
+import dev.pen.launcher.admin.AdminAddress;
 import java.util.List;
 
 /**
@@ -27,7 +28,9 @@ final class LongOptions {
             new Entry("first-byte-timeout", "T", "close a client that sent nothing in T [60]",
                     (o, v) -> o.firstByteTimeout = duration("--first-byte-timeout", v)),
             new Entry("handshake-timeout", "T", "close a TLS client not through its handshake in T [10]",
-                    (o, v) -> o.handshakeTimeout = duration("--handshake-timeout", v)));
+                    (o, v) -> o.handshakeTimeout = duration("--handshake-timeout", v)),
+            new Entry("admin", "[HOST:]PORT", "serve /metrics, /status.json and a status page [off]",
+                    (o, v) -> o.admin = admin(v)));
 
     private LongOptions() {
     }
@@ -38,6 +41,15 @@ final class LongOptions {
             return DurationText.parse(value);
         } catch (IllegalArgumentException e) {
             throw CommandLineException.badValue("pen: " + option + ": " + e.getMessage());
+        }
+    }
+
+    /** The admin listener's address as {@link AdminAddress} reads it. */
+    private static AdminAddress admin(String value) throws CommandLineException {
+        try {
+            return AdminAddress.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw CommandLineException.badValue("pen: --admin: " + e.getMessage());
         }
     }
 

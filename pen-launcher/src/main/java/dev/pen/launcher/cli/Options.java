@@ -1,5 +1,6 @@
 package dev.pen.launcher.cli;
 
+import dev.pen.launcher.admin.AdminAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +84,8 @@ public final class Options {
     public Duration firstByteTimeout;
     /** --handshake-timeout: close a TLS client not through its handshake this long; null for the default. */
     public Duration handshakeTimeout;
+    /** --admin: where the admin listener (metrics, status) binds; null when off. */
+    public AdminAddress admin;
     /** --help: show the usage text and exit (the rest of the command line is not read). */
     public boolean help;
     /** --version: show the version and exit (the rest of the command line is not read). */
