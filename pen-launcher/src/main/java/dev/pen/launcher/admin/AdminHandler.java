@@ -46,11 +46,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
-            HttpResponseStatus status = cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG
-                    : cause instanceof TooLongHttpHeaderException
-                            ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
-                            : cause instanceof TooLongFrameException ? HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE
-                                    : HttpResponseStatus.BAD_REQUEST;
+            HttpResponseStatus status = HttpResponseStatus.BAD_REQUEST;
+            if (cause instanceof TooLongHttpLineException) {
+                status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
+            } else if (cause instanceof TooLongHttpHeaderException) {
+                status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+            } else if (cause instanceof TooLongFrameException) {
+                status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+            }
             send(ctx, false, plain(status, status.reasonPhrase() + "\n"));
             return;
         }

@@ -46,7 +46,7 @@ public final class StatusDocuments {
         }
     }
 
-    /** The servers' state as the documents write it: {@code up}, {@code blacklisted}, {@code down}, {@code draining}. */
+    /** A server's state as the documents write it: {@code up}, {@code blacklisted}, {@code down}, {@code draining}. */
     static String state(BackendStats x) {
         return x.state().name().toLowerCase(Locale.ROOT);
     }
