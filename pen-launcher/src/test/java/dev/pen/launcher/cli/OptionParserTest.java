@@ -3,6 +3,7 @@ package dev.pen.launcher.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pen.launcher.admin.AdminAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -240,7 +241,26 @@ class OptionParserTest {
                 + "  --version     show the version and exit\n"
                 + "  --first-byte-timeout T\n                close a client that sent nothing in T [60]\n"
                 + "  --handshake-timeout T\n                close a TLS client not through its handshake in T [10]\n"
+                + "  --admin [HOST:]PORT\n                serve /metrics, /status.json and a status page [off]\n"
                 + "\nexample:");
+    }
+
+    @Test
+    void adminBindsLoopbackForABarePortAndTheAddressNamedOtherwise() throws Exception {
+        assertThat(parse("8080", "a:80").admin).isNull();
+        assertThat(parse("--admin", "9100", "8080", "a:80").admin).isEqualTo(new AdminAddress("127.0.0.1", 9100));
+        assertThat(parse("--admin=0.0.0.0:9100", "8080", "a:80").admin).isEqualTo(new AdminAddress("0.0.0.0", 9100));
+        assertThat(parse("8080", "a:80", "--admin", "[::1]:9100").admin).isEqualTo(new AdminAddress("::1", 9100));
+        assertThat(parse("--admin", "::1:9100", "8080").admin.toString()).isEqualTo("[::1]:9100");
+    }
+
+    @Test
+    void aBadAdminAddressIsNamedWithWhatWasExpected() {
+        for (String bad : new String[] {"0", "65536", "/run/pen/admin", "host:", "x:y:z:w"}) {
+            assertThatThrownBy(() -> parse("--admin", bad, "8080", "a:80")).as(bad)
+                    .isInstanceOf(CommandLineException.class).hasMessage("pen: --admin: unexpected address: " + bad
+                            + " (expected [host:]port with a port of 1..65535; a bare port binds 127.0.0.1)");
+        }
     }
 
     @Test
