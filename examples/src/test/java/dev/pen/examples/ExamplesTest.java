@@ -144,10 +144,12 @@ class ExamplesTest {
                 Balancer lb = MetricsExample.start(BalancerConfig.builder().listen("127.0.0.1:0").backend(a.spec())
                         .build(), registry)) {
             assertThat(Clients.greeting("127.0.0.2", Clients.port(lb.localAddress()))).isEqualTo("a");
+            // Every meter names its balancer: by default the address it listens on.
+            String balancer = "balancer=127.0.0.1:" + Clients.port(lb.localAddress());
             Await.until("the connection counted", () -> MetricsExample.figures(registry)
-                    .getOrDefault("pen.connections outcome=relayed", 0.0) == 1.0);
+                    .getOrDefault("pen.connections " + balancer + " outcome=relayed", 0.0) == 1.0);
             Await.until("the bytes counted", () -> MetricsExample.figures(registry)
-                    .getOrDefault("pen.bytes direction=out", 0.0) == 2.0);
+                    .getOrDefault("pen.bytes " + balancer + " direction=out", 0.0) == 2.0);
         }
     }
 

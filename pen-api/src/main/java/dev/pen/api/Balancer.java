@@ -9,7 +9,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * A running balancer. Obtain one with {@link #start(BalancerConfig)}, which finds the implementation on the class
- * path (pen-netty), or directly from pen-netty's {@code NettyBalancer.start}, which also takes a metrics registry.
+ * path (pen-netty), or directly from pen-netty's {@code NettyBalancer.start}. Its meters go to the registry given
+ * with {@link BalancerConfig.Builder#meterRegistry}, if any.
  *
  * <p>Every method is thread-safe and may be called while traffic flows. Backends keep their index (pen's
  * {@code server N}): removing one leaves its slot empty and no other index changes; adding fills the first empty

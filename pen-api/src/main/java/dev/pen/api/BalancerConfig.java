@@ -1,5 +1,6 @@
 package dev.pen.api;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +28,8 @@ public final class BalancerConfig {
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     /** The most server slots a config may hold (indexes 0 to {@code MAX_SLOTS - 1}). */
     public static final int MAX_SLOTS = 10_000;
+    /** The longest {@link #name()} accepted, in characters. */
+    public static final int MAX_NAME_LENGTH = 200;
 
     private final Address listen;
     private final List<Backend> backends;
@@ -52,6 +55,9 @@ public final class BalancerConfig {
     private final Duration handshakeTimeout;
     private final HealthCheck healthCheck;
     private final List<BackendStateListener> stateListeners;
+    private final String name;
+    /** A Micrometer {@code MeterRegistry}, or null; held as Object so that this class never links Micrometer. */
+    private final Object meterRegistry;
 
     private BalancerConfig(Builder b, Address listen, List<Backend> backends, Backend emergency, Backend abuse) {
         this.listen = listen;
@@ -78,6 +84,8 @@ public final class BalancerConfig {
         this.handshakeTimeout = b.handshakeTimeout;
         this.healthCheck = b.healthCheck;
         this.stateListeners = List.copyOf(b.stateListeners);
+        this.name = b.name;
+        this.meterRegistry = b.meterRegistry;
     }
 
     public static Builder builder() {
@@ -113,6 +121,8 @@ public final class BalancerConfig {
         b.handshakeTimeout = handshakeTimeout;
         b.healthCheck = healthCheck;
         b.stateListeners.addAll(stateListeners);
+        b.name = name;
+        b.meterRegistry = meterRegistry;
         return b;
     }
 
@@ -276,6 +286,29 @@ public final class BalancerConfig {
         return stateListeners;
     }
 
+    /**
+     * The balancer's name: the {@code balancer} tag of its meters, so that balancers sharing a registry keep their
+     * figures apart. The name given to the builder, or else the listen address as {@link Address#toString()}
+     * writes it (for port 0, the meters take the address bound). A running balancer keeps the name it started
+     * with: an update naming another is refused, and a default name stays as it was when the listener moves.
+     */
+    public String name() {
+        return name != null ? name : listen.toString();
+    }
+
+    /**
+     * The Micrometer registry the balancer's meters go to, or {@code null} for none (the default). Micrometer is an
+     * optional dependency of pen-api: only a caller that set a registry needs it on the class path to call this.
+     */
+    public MeterRegistry meterRegistry() {
+        return meterRegistry == null ? null : (MeterRegistry) meterRegistry;
+    }
+
+    /** Whether a meter registry was given, without naming Micrometer's types. */
+    public boolean hasMeterRegistry() {
+        return meterRegistry != null;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof BalancerConfig c && listen.equals(c.listen) && backends.equals(c.backends)
@@ -287,7 +320,8 @@ public final class BalancerConfig {
                 && Objects.equals(tls, c.tls) && udp == c.udp && udpIdleTimeout.equals(c.udpIdleTimeout)
                 && idleTimeout.equals(c.idleTimeout) && firstByteTimeout.equals(c.firstByteTimeout)
                 && handshakeTimeout.equals(c.handshakeTimeout) && healthCheck.equals(c.healthCheck)
-                && stateListeners.equals(c.stateListeners);
+                && stateListeners.equals(c.stateListeners) && Objects.equals(name, c.name)
+                && meterRegistry == c.meterRegistry;
     }
 
     @Override
@@ -298,7 +332,8 @@ public final class BalancerConfig {
     @Override
     public String toString() {
         return "BalancerConfig{listen=" + listen + ", backends=" + backends + ", modes=" + modes + ", limits="
-                + limits + (http ? ", http" : "") + (tls != null ? ", " + tls : "") + (udp ? ", udp" : "") + "}";
+                + limits + (http ? ", http" : "") + (tls != null ? ", " + tls : "") + (udp ? ", udp" : "")
+                + (name != null ? ", name=" + name : "") + (meterRegistry != null ? ", metrics" : "") + "}";
     }
 
     /** Collects settings; {@link #build()} checks them and names the first bad one. */
@@ -328,6 +363,8 @@ public final class BalancerConfig {
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
         private HealthCheck healthCheck = HealthCheck.NONE;
         private final List<BackendStateListener> stateListeners = new ArrayList<>();
+        private String name;
+        private Object meterRegistry;
 
         private Builder() {
             Arrays.fill(accessLists, AccessList.empty());
@@ -561,6 +598,41 @@ public final class BalancerConfig {
         /** Removes every listener to backend state changes. */
         public Builder clearStateListeners() {
             stateListeners.clear();
+            return this;
+        }
+
+        /**
+         * The balancer's name, the {@code balancer} tag of its meters (see {@link BalancerConfig#name()});
+         * {@code null} goes back to the default, the listen address.
+         *
+         * @throws IllegalArgumentException when empty, longer than {@link #MAX_NAME_LENGTH} or holding a control
+         *     character
+         */
+        public Builder name(String name) {
+            if (name != null) {
+                if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+                    throw new IllegalArgumentException("unexpected balancer name length: " + name.length()
+                            + " (expected 1.." + MAX_NAME_LENGTH + " characters)");
+                }
+                for (int i = 0; i < name.length(); i++) {
+                    if (Character.isISOControl(name.charAt(i))) {
+                        throw new IllegalArgumentException("unexpected control character in balancer name at "
+                                + i + " (expected printable characters)");
+                    }
+                }
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * The Micrometer registry for the balancer's meters (connections, bytes, per-server figures and timers,
+         * the event loops), each tagged {@code balancer=}{@link BalancerConfig#name()}; {@code null} for none (the
+         * default). It cannot change on a running balancer. Micrometer is an optional dependency of pen-api: a
+         * caller who never calls this needs no Micrometer on the class path.
+         */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = registry;
             return this;
         }
 

@@ -63,4 +63,26 @@ class BalancerConfigTest {
         assertThatThrownBy(() -> BalancerConfig.builder().backend(10_000, Backend.of("a", 81)))
                 .hasMessage("unexpected server index: 10000 (expected 0..9999)");
     }
+
+    @Test
+    void theNameIsTheListenAddressUnlessOneIsGiven() {
+        BalancerConfig config = BalancerConfig.builder().listen("127.0.0.1:8080").build();
+        assertThat(config.name()).isEqualTo("127.0.0.1:8080");
+        assertThat(config.toBuilder().listen("127.0.0.1:8081").build().name()).isEqualTo("127.0.0.1:8081");
+        BalancerConfig named = config.toBuilder().name("edge").build();
+        assertThat(named.name()).isEqualTo("edge");
+        assertThat(named).isNotEqualTo(config);
+        assertThat(named.toBuilder().listen("127.0.0.1:8081").build().name()).isEqualTo("edge");
+        assertThat(named.toBuilder().name(null).build()).isEqualTo(config);
+    }
+
+    @Test
+    void aBadNameIsNamed() {
+        assertThatThrownBy(() -> BalancerConfig.builder().name(""))
+                .hasMessage("unexpected balancer name length: 0 (expected 1..200 characters)");
+        assertThatThrownBy(() -> BalancerConfig.builder().name("x".repeat(201)))
+                .hasMessage("unexpected balancer name length: 201 (expected 1..200 characters)");
+        assertThatThrownBy(() -> BalancerConfig.builder().name("a\nb"))
+                .hasMessage("unexpected control character in balancer name at 1 (expected printable characters)");
+    }
 }

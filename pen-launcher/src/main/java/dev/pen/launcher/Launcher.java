@@ -4,6 +4,7 @@ import dev.pen.api.Balancer;
 import dev.pen.api.BalancerConfig;
 import dev.pen.api.ConnectionLog;
 import dev.pen.api.cli.Version;
+import dev.pen.launcher.admin.AdminServer;
 import dev.pen.launcher.cli.CommandLineException;
 import dev.pen.launcher.cli.OptionParser;
 import dev.pen.launcher.cli.Options;
@@ -12,6 +13,8 @@ import dev.pen.launcher.control.ControlServer;
 import dev.pen.launcher.control.Settings;
 import dev.pen.launcher.log.Diagnostics;
 import dev.pen.launcher.log.PenLog;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -49,6 +52,7 @@ final class Launcher {
     private PenLog penLog;
     private BalancerHost host;
     private ControlServer control;
+    private AdminServer admin;
 
     /**
      * @param readyFile where to write {@code ready} once serving (the script waits for it before leaving), or null
@@ -128,6 +132,10 @@ final class Launcher {
         BalancerConfig initial;
         try {
             initial = StartSequence.initial(o, err);
+            if (o.admin != null) {
+                initial = initial.toBuilder().meterRegistry(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))
+                        .build();
+            }
         } catch (IllegalArgumentException e) {
             throw new StartException("pen: " + e.getMessage());
         }
@@ -160,6 +168,7 @@ final class Launcher {
         }
         diagnostics.debug(1, "listening on " + live.localAddress() + " with " + config.backendSlots() + " servers");
         openControl(o, settings);
+        openAdmin(o, settings);
         writePidFile(o);
         installSignals();
         ready();
@@ -216,6 +225,20 @@ final class Launcher {
         }
     }
 
+    /** The admin listener of --admin, behind the control ACL as the control port is. */
+    private void openAdmin(Options o, Settings settings) throws StartException {
+        if (o.admin == null) {
+            return;
+        }
+        try {
+            admin = AdminServer.open(o.admin, (PrometheusMeterRegistry) host.config().meterRegistry(), host,
+                    a -> host.config().accessLists().get(settings.controlAcl()).permits(a));
+        } catch (IllegalStateException e) {
+            throw new StartException("pen: can't open admin port " + o.admin + ": " + e.getMessage());
+        }
+        diagnostics.debug(1, "admin port on " + admin.localAddress());
+    }
+
     private static long uid() {
         try {
             return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
@@ -269,6 +292,9 @@ final class Launcher {
     private void shutdown() {
         if (control != null) {
             control.close();
+        }
+        if (admin != null) {
+            admin.close();
         }
         Balancer live = host == null ? null : host.running();
         if (live != null) {

@@ -1,5 +1,6 @@
 package dev.pen.netty;
 
+import dev.pen.api.Address;
 import dev.pen.api.Backend;
 import dev.pen.api.BackendStats;
 import dev.pen.api.Balancer;
@@ -7,6 +8,7 @@ import dev.pen.api.BalancerConfig;
 import dev.pen.api.ClientStats;
 import dev.pen.api.ConnectionInfo;
 import dev.pen.netty.internal.health.HealthChecks;
+import dev.pen.api.HostPort;
 import dev.pen.netty.internal.listen.Listener;
 import dev.pen.netty.internal.metrics.BalancerMetrics;
 import dev.pen.netty.internal.relay.AcceptGate;
@@ -51,7 +53,7 @@ public final class NettyBalancer implements Balancer {
     private volatile BalancerConfig config;
     private volatile boolean closed;
 
-    private NettyBalancer(BalancerConfig config, MeterRegistry registry) {
+    private NettyBalancer(BalancerConfig config) {
         this.config = config;
         this.transport = ChosenTransport.choose(config.transport());
         this.group = new MultiThreadIoEventLoopGroup(config.eventLoops(), new DefaultThreadFactory("pen", true),
@@ -72,22 +74,48 @@ public final class NettyBalancer implements Balancer {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
             throw e;
         }
-        this.metrics = registry == null ? null : new BalancerMetrics(registry, context, this::activeConnections);
+        BalancerMetrics m = null;
+        try {
+            m = config.hasMeterRegistry() ? new BalancerMetrics(config.meterRegistry(), metricsName(config),
+                    context, this::activeConnections, group) : null;
+        } catch (RuntimeException e) {
+            listener.close();
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
+            throw e;
+        }
+        this.metrics = m;
     }
 
     /**
-     * Starts a balancer.
+     * The {@code balancer} tag: the config's name, or where no name was given and the listen port is 0 (the OS
+     * chooses), the address bound, so that such balancers in one registry do not share a name.
+     */
+    private String metricsName(BalancerConfig c) {
+        Address listen = c.listen();
+        if (!listen.isUnix() && listen.port() == 0 && c.name().equals(listen.toString())
+                && listener.channel().localAddress() instanceof InetSocketAddress bound) {
+            return new HostPort(bound.getAddress().getHostAddress(), Integer.toString(bound.getPort())).toString();
+        }
+        return c.name();
+    }
+
+    /**
+     * Starts a balancer; its figures go to the config's meter registry when it has one.
      *
-     * @throws IllegalArgumentException for an unresolvable host or an unusable TLS file, naming it
+     * @throws IllegalArgumentException for an unresolvable host, an unusable TLS file, or a name whose meters are
+     *     already in the registry, naming it
      * @throws IllegalStateException when the listener cannot be bound, with the address and the cause
      */
     public static Balancer start(BalancerConfig config) {
-        return new NettyBalancer(config, null);
+        return new NettyBalancer(config);
     }
 
-    /** Starts a balancer whose figures are registered with {@code registry} (see the metrics in the README). */
+    /**
+     * Starts a balancer whose figures are registered with {@code registry} (see the metrics in the README), as
+     * {@code BalancerConfig.builder().meterRegistry(registry)} does.
+     */
     public static Balancer start(BalancerConfig config, MeterRegistry registry) {
-        return new NettyBalancer(config, registry);
+        return new NettyBalancer(config.toBuilder().meterRegistry(registry).build());
     }
 
     private SocketAddress resolve(Backend backend) {
@@ -128,6 +156,14 @@ public final class NettyBalancer implements Balancer {
         requireSame("event loops", current.eventLoops(), next.eventLoops());
         requireSame("udp", current.udp(), next.udp());
         requireSame("connection logs", current.connectionLogs(), next.connectionLogs());
+        requireSame("meter registry", current.hasMeterRegistry() ? current.meterRegistry() : "none",
+                next.hasMeterRegistry() ? next.meterRegistry() : "none");
+        // The name is the meters' balancer tag, fixed at start; a default name follows a moved listen address.
+        boolean defaultNames = current.name().equals(current.listen().toString())
+                && next.name().equals(next.listen().toString());
+        if (!defaultNames) {
+            requireSame("name", current.name(), next.name());
+        }
         ServerTable table = ServerTable.prepare(next, selector.table(), this::resolve);
         TlsTerminator tls = context.tls();
         if (!Objects.equals(current.tls(), next.tls())) {

@@ -1,6 +1,7 @@
 package dev.pen.launcher.cli;
 
 import dev.pen.api.cli.Getopt;
+import dev.pen.launcher.admin.AdminAddress;
 import java.util.List;
 
 /**
@@ -34,7 +35,9 @@ final class LongOptions {
             check("rise", "N", "passed checks that bring a down server back [2]"),
             check("fall", "N", "failed checks that take a server down [3]"),
             check("slowstart", "T", "a server back up takes its full share of new clients over T [0]"),
-            check("check-timeout", "T", "a check not done in T fails [inter]"));
+            check("check-timeout", "T", "a check not done in T fails [inter]"),
+            new Entry("admin", "[HOST:]PORT", "serve /metrics, /status.json and a status page [off]",
+                    (o, v) -> o.admin = admin(v)));
 
     private LongOptions() {
     }
@@ -57,6 +60,15 @@ final class LongOptions {
             return DurationText.parse(value);
         } catch (IllegalArgumentException e) {
             throw CommandLineException.badValue("pen: " + option + ": " + e.getMessage());
+        }
+    }
+
+    /** The admin listener's address as {@link AdminAddress} reads it. */
+    private static AdminAddress admin(String value) throws CommandLineException {
+        try {
+            return AdminAddress.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw CommandLineException.badValue("pen: --admin: " + e.getMessage());
         }
     }
 

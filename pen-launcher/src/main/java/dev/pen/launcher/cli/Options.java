@@ -1,6 +1,7 @@
 package dev.pen.launcher.cli;
 
 import dev.pen.api.HealthCheck;
+import dev.pen.launcher.admin.AdminAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +87,8 @@ public final class Options {
     public Duration handshakeTimeout;
     /** --check, --inter, --fastinter, --rise, --fall, --slowstart, --check-timeout: the servers' health checks. */
     public HealthCheck healthCheck = HealthCheck.NONE;
+    /** --admin: where the admin listener (metrics, status) binds; null when off. */
+    public AdminAddress admin;
     /** --help: show the usage text and exit (the rest of the command line is not read). */
     public boolean help;
     /** --version: show the version and exit (the rest of the command line is not read). */

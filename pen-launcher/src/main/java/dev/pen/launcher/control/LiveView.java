@@ -87,6 +87,6 @@ public interface LiveView {
 
     /** Figures of a backend that has carried nothing yet. */
     static BackendStats idle(int index, Backend backend, long blacklistedUntilMillis, BackendState state) {
-        return new BackendStats(index, backend, null, 0, 0, 0, 0, 0, blacklistedUntilMillis, state);
+        return new BackendStats(index, backend, null, 0, 0, 0, 0, 0, 0, blacklistedUntilMillis, state);
     }
 }

@@ -7,6 +7,7 @@ import dev.pen.api.HealthCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import dev.pen.launcher.admin.AdminAddress;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -292,7 +293,26 @@ class OptionParserTest {
                 + "  --fall N      failed checks that take a server down [3]\n"
                 + "  --slowstart T a server back up takes its full share of new clients over T [0]\n"
                 + "  --check-timeout T\n                a check not done in T fails [inter]\n"
+                + "  --admin [HOST:]PORT\n                serve /metrics, /status.json and a status page [off]\n"
                 + "\nexample:");
+    }
+
+    @Test
+    void adminBindsLoopbackForABarePortAndTheAddressNamedOtherwise() throws Exception {
+        assertThat(parse("8080", "a:80").admin).isNull();
+        assertThat(parse("--admin", "9100", "8080", "a:80").admin).isEqualTo(new AdminAddress("127.0.0.1", 9100));
+        assertThat(parse("--admin=0.0.0.0:9100", "8080", "a:80").admin).isEqualTo(new AdminAddress("0.0.0.0", 9100));
+        assertThat(parse("8080", "a:80", "--admin", "[::1]:9100").admin).isEqualTo(new AdminAddress("::1", 9100));
+        assertThat(parse("--admin", "::1:9100", "8080").admin.toString()).isEqualTo("[::1]:9100");
+    }
+
+    @Test
+    void aBadAdminAddressIsNamedWithWhatWasExpected() {
+        for (String bad : new String[] {"0", "65536", "/run/pen/admin", "host:", "x:y:z:w"}) {
+            assertThatThrownBy(() -> parse("--admin", bad, "8080", "a:80")).as(bad)
+                    .isInstanceOf(CommandLineException.class).hasMessage("pen: --admin: unexpected address: " + bad
+                            + " (expected [host:]port with a port of 1..65535; a bare port binds 127.0.0.1)");
+        }
     }
 
     @Test

@@ -36,9 +36,33 @@ public final class BackendLive {
     final Object stateLock = new Object();
     /** Whether a timer will tell the listeners when the blacklist ends. */
     final AtomicBoolean blacklistEndWatched = new AtomicBoolean();
+    /** Who hears each connection's connect time and duration (the metrics' timers); {@code null} when no one. */
+    volatile Timing timing;
+
+    /**
+     * Hears the times of each connection to this backend, once per connection and never per byte, on the
+     * connection's event loop; must not block.
+     */
+    public interface Timing {
+        /** A connect succeeded after {@code connectNanos} from the start of the attempt. */
+        void connected(long connectNanos);
+
+        /** A connection ended {@code durationNanos} after its client was accepted. */
+        void closed(long durationNanos);
+    }
+
+    /** Sets who hears the connection times, or {@code null} for no one. */
+    public void timing(Timing t) {
+        this.timing = t;
+    }
 
     public int active() {
         return active.get();
+    }
+
+    /** Connections to this backend since it was added. */
+    public long total() {
+        return total.get();
     }
 
     public long connectFailures() {

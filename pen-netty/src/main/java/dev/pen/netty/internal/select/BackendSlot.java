@@ -68,12 +68,21 @@ public final class BackendSlot implements Candidate {
                 : live.blacklisted(nowNanos) ? BackendState.BLACKLISTED : BackendState.UP;
     }
 
+    /**
+     * What this server accepts now. The one place where its state is judged, for statistics and metrics alike;
+     * {@link BackendState#DOWN} is for active health checks, which decide it beside the blacklist.
+     */
+    public BackendState state() {
+        return state(System.nanoTime());
+    }
+
     BackendStats stats() {
         long now = System.nanoTime();
         BackendState state = state(now);
         return new BackendStats(index, backend, address, live.active.get(), live.total.get(),
                 live.bytesToBackend.sum(), live.bytesFromBackend.sum(), live.lastFailureMillis,
-                state == BackendState.BLACKLISTED ? live.blacklistedUntilMillis : 0, state, live.down, live.lastCheck);
+                live.connectFailures.get(), state == BackendState.BLACKLISTED ? live.blacklistedUntilMillis : 0, state,
+                live.down, live.lastCheck);
     }
 
     @Override

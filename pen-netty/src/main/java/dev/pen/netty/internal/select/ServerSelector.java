@@ -241,10 +241,17 @@ public final class ServerSelector {
         BackendLive live = route.slot.live();
         live.active.incrementAndGet();
         live.total.incrementAndGet();
-        if (route.current >= 0 && pickerHearsOutcomes) {
+        BackendLive.Timing timing = live.timing;
+        boolean pickerHears = route.current >= 0 && pickerHearsOutcomes;
+        if (timing != null || pickerHears) {
             long connectNanos = System.nanoTime() - route.startedNanos;
-            synchronized (lock) {
-                picker.connected(route.current, connectNanos);
+            if (timing != null) {
+                timing.connected(connectNanos);
+            }
+            if (pickerHears) {
+                synchronized (lock) {
+                    picker.connected(route.current, connectNanos);
+                }
             }
         }
     }
@@ -269,7 +276,12 @@ public final class ServerSelector {
 
     /** A connection that reached {@code slot} ended after {@code durationNanos}, having relayed {@code bytes}. */
     public void closed(BackendSlot slot, long durationNanos, long bytes) {
-        slot.live().connectionClosed();
+        BackendLive live = slot.live();
+        live.connectionClosed();
+        BackendLive.Timing timing = live.timing;
+        if (timing != null) {
+            timing.closed(durationNanos);
+        }
         if (slot.index() >= 0 && pickerHearsOutcomes) {
             synchronized (lock) {
                 picker.closed(slot.index(), durationNanos, bytes);
