@@ -2,6 +2,7 @@ package dev.pen.launcher.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.pen.netty.testing.Transports;
 import dev.pen.netty.testing.UdpEchoBackend;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -29,6 +31,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * bin/pen under {@code prlimit --nofile=256}: clients take every descriptor the balancer may have, then leave.
@@ -69,12 +73,18 @@ class DescriptorExhaustionIT {
         programs.close();
     }
 
-    @Test
-    void tcpListenerAndControlPortServeAgainAfterClientsTookEveryDescriptor() throws Exception {
+    /** The transports of this machine, by the names {@code -Dpen.transport} takes. */
+    static List<String> transports() {
+        return Transports.available().stream().map(t -> t.name().toLowerCase(Locale.ROOT)).toList();
+    }
+
+    @ParameterizedTest
+    @MethodSource("transports")
+    void tcpListenerAndControlPortServeAgainAfterClientsTookEveryDescriptor(String transport) throws Exception {
         NamedBackends backends = new NamedBackends(2);
         resources.add(backends);
         int port = Programs.freePort();
-        startPen("127.0.0.1:" + port, "127.0.0.1:" + backends.port(0), "127.0.0.1:" + backends.port(1));
+        startPen(transport, "127.0.0.1:" + port, "127.0.0.1:" + backends.port(0), "127.0.0.1:" + backends.port(1));
         Programs.await("pen's listener", WAIT, () -> Programs.listening(port));
         assertThat(NamedBackends.which(port)).startsWith("backend");
         int before = settledDescriptors();
@@ -101,7 +111,7 @@ class DescriptorExhaustionIT {
                 programs.errors("pen")).containsOnly("0").hasSize(2);
         assertThat(programs.errors("pen")).as("pen's diagnostics").doesNotContain("blacklisting")
                 .doesNotContain("reached at the tail of the pipeline");
-        System.out.printf("tcp: %d descriptors before, %d at the limit, %d after; served again %d ms after the "
+        System.out.printf("tcp on " + transport + ": %d descriptors before, %d at the limit, %d after; served again %d ms after the "
                 + "clients left; %.3f s CPU in %d ms at the limit%n", before, NOFILE, descriptors(), recoveredMillis,
                 cpu / 1e9, AT_LIMIT.toMillis());
     }
@@ -113,7 +123,7 @@ class DescriptorExhaustionIT {
         UdpEchoBackend two = new UdpEchoBackend("two");
         resources.add(two);
         int port = Programs.freePort();
-        startPen("-U", "-o", "idle_timeout " + UDP_IDLE_SECONDS, "127.0.0.1:" + port, one.spec(), two.spec());
+        startPen("auto", "-U", "-o", "idle_timeout " + UDP_IDLE_SECONDS, "127.0.0.1:" + port, one.spec(), two.spec());
         Programs.await("pen's UDP listener answering", WAIT, () -> answered(port));
         int before = settledDescriptors();
 
@@ -145,7 +155,7 @@ class DescriptorExhaustionIT {
         NamedBackends backends = new NamedBackends(1);
         resources.add(backends);
         int port = Programs.freePort();
-        startPen("127.0.0.1:" + port, "127.0.0.1:" + backends.port(0));
+        startPen("auto", "127.0.0.1:" + port, "127.0.0.1:" + backends.port(0));
         Programs.await("pen's listener", WAIT, () -> Programs.listening(port));
         try (Socket client = connect(port)) {
             assertThat(readLine(client.getInputStream())).isEqualTo("backend1");
@@ -166,13 +176,14 @@ class DescriptorExhaustionIT {
 
     // ---- the balancer ---------------------------------------------------------------------------------------------
 
-    private void startPen(String... args) throws Exception {
+    /** Starts bin/pen on {@code transport} (a name for {@code -Dpen.transport}) with {@code args}. */
+    private void startPen(String transport, String... args) throws Exception {
         controlPort = Programs.freePort();
-        List<String> cmd = new ArrayList<>(List.of("prlimit", "--nofile=" + NOFILE, Programs.bin("pen"), "-f",
+        List<String> cmd = new ArrayList<>(List.of("env", "PEN_JAVA_OPTS=-Dpen.transport=" + transport, "prlimit", "--nofile=" + NOFILE, Programs.bin("pen"), "-f",
                 "-u", USER, "-C", "127.0.0.1:" + controlPort, "-w", dir.resolve("status.html").toString()));
         cmd.addAll(List.of(args));
         Process pen = programs.start("pen", cmd.toArray(String[]::new));
-        pid = pen.pid(); // prlimit and bin/pen replace themselves with the JVM
+        pid = pen.pid(); // env, prlimit and bin/pen replace themselves with the JVM
         Programs.await("pen's control port", WAIT, () -> Programs.listening(controlPort));
         assertThat(Files.readString(Path.of("/proc/" + pid + "/limits"))).containsPattern(
                 "Max open files\\s+" + NOFILE + "\\s+" + NOFILE);
@@ -244,7 +255,9 @@ class DescriptorExhaustionIT {
             long end = System.nanoTime() + AT_LIMIT.toNanos();
             Programs.await("the measuring window", AT_LIMIT.plusSeconds(1), () -> System.nanoTime() - end >= 0);
             long used = cpuNanos() - start;
-            assertThat(descriptors()).as("still at the limit after the window").isGreaterThanOrEqualTo(NOFILE - 8);
+            // Clients accepted and closed for want of a server socket come and go; far fewer than a connection's two
+            // descriptors stay free meanwhile.
+            assertThat(descriptors()).as("still near the limit after the window").isGreaterThanOrEqualTo(NOFILE - 16);
             assertThat(used / 1e9).as("CPU seconds in %s at the limit", AT_LIMIT)
                     .isLessThan(MAX_CPU_AT_LIMIT * AT_LIMIT.toNanos() / 1e9);
             return used;
