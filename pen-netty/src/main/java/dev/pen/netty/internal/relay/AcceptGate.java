@@ -151,6 +151,11 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(child);
     }
 
+    /** The listener this gate is on, or {@code null} before one is bound; for tests in this package. */
+    Channel listener() {
+        return listener;
+    }
+
     /** Clients accepted past the limit and held until a slot frees. */
     public int held() {
         Channel l = listener;
