@@ -32,4 +32,14 @@ public interface ConnectionInfo {
 
     /** Time from accept to close, or to now while open, in nanoseconds. */
     long durationNanos();
+
+    /** The file descriptor of the client's socket where the transport shows it (a native one), else -1. */
+    default int clientDescriptor() {
+        return -1;
+    }
+
+    /** The file descriptor of the socket to the backend where the transport shows it and one is open, else -1. */
+    default int backendDescriptor() {
+        return -1;
+    }
 }

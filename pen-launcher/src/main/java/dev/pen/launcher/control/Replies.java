@@ -95,14 +95,16 @@ public final class Replies {
     }
 
     /**
-     * pen's {@code connection N}. pen shows its slot's state and file descriptors; the JVM has neither, so an open
-     * connection shows as state 1 with its client slot unknown (-1) and its server index.
+     * pen's {@code connection N}. pen shows its slot's state and file descriptors; an open connection shows as state
+     * 1 with its descriptors as the transport shows them (-1 on NIO), its client slot unknown (-1) and its server
+     * index.
      */
     static String connection(List<ConnectionInfo> open, long id) {
         ConnectionInfo found = open.stream().filter(c -> c.id() == id).findFirst().orElse(null);
         return "Connection " + id + ":\n"
                 + "state = " + (found == null ? 0 : 1) + "\n"
-                + "downfd = -1, upfd = -1\n"
+                + "downfd = " + (found == null ? -1 : found.clientDescriptor()) + ", upfd = "
+                + (found == null ? -1 : found.backendDescriptor()) + "\n"
                 + "client = " + (found == null ? 0 : -1) + ", server = " + (found == null ? 0 : found.backendIndex())
                 + "\n"
                 + "pend = 0\n";

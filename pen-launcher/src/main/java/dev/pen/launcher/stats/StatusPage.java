@@ -61,8 +61,9 @@ public final class StatusPage {
                 .append("<table bgcolor=\"#c0c0c0\">\n");
         header(s, "connection", "downfd", "upfd", "pending data down", "pending data up", "client", "server");
         for (ConnectionInfo c : open) {
-            // The JVM shows no file descriptors and keeps no per-side backlog figures: -1 and 0 stand for them.
-            row(s, c.id(), -1, -1, 0, 0, AddressText.of(c.clientAddress()), c.backendIndex());
+            // Descriptors as the transport shows them (-1 on NIO); no per-side backlog figures are kept: 0.
+            row(s, c.id(), c.clientDescriptor(), c.backendDescriptor(), 0, 0, AddressText.of(c.clientAddress()),
+                    c.backendIndex());
         }
         s.append("</table>\n</body>\n</html>\n");
         return s.toString();

@@ -102,7 +102,8 @@ public final class Listener {
 
     private Channel open(SocketAddress address, Address shown, BalancerConfig config) {
         if (udp != null) {
-            Channel ch = bound(udp.listenerBootstrap(group, config.reusePort()).bind(address), shown + " (udp)");
+            Channel ch = bound(udp.listenerBootstrap(group, config.reusePort(), address).bind(address),
+                    shown + " (udp)");
             udp.listening(ch);
             return ch;
         }
@@ -116,7 +117,7 @@ public final class Listener {
         }
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
-                .channel(ChosenTransport.isUnix(address) ? transport.serverDomainChannel() : transport.serverChannel())
+                .channelFactory(transport.serverChannels(ChosenTransport.Family.of(address)))
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
                 .option(ChannelOption.RECVBUF_ALLOCATOR, context.gate().allocator())
                 .handler(context.gate())

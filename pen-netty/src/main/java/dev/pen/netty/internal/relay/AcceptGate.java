@@ -9,7 +9,10 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.util.UncheckedBooleanSupplier;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * pen's connection table limit (-x): sits on the listener, counts open connections, and turns accepting off at
@@ -19,6 +22,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @ChannelHandler.Sharable
 public final class AcceptGate extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = LoggerFactory.getLogger(AcceptGate.class);
+    /**
+     * How long accepting stops after a failed accept (no descriptor left, say): short, so that the listener serves
+     * again soon after descriptors free, long enough that retrying costs no CPU worth measuring.
+     */
+    static final long ACCEPT_PAUSE_MILLIS = 100;
     private final AtomicInteger open = new AtomicInteger();
     private volatile int max;
     private volatile Channel listener;
@@ -31,6 +40,10 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<Channel> held = new ArrayDeque<>();
     /** Accepted by the transport in its current batch, not yet passed on; only on the listener's event loop. */
     private int unfired;
+    /** Accepting is paused after a failed accept; only on the listener's event loop. */
+    private boolean acceptPaused;
+    /** A failed accept was reported and no accept has succeeded since; only on the listener's event loop. */
+    private boolean acceptFailing;
 
     public AcceptGate(int max) {
         this.max = max;
@@ -93,8 +106,37 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * A failed accept (out of descriptors, say): accepting pauses for {@link #ACCEPT_PAUSE_MILLIS} and starts again
+     * as the connection limit allows. Handled here rather than by the bootstrap's acceptor, which would pause for a
+     * second and then turn accepting on whatever the connection limit says. Said once until an accept succeeds.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (ctx.channel() != listener) {
+            ctx.fireExceptionCaught(cause);
+            return;
+        }
+        if (!acceptFailing) {
+            acceptFailing = true;
+            LOG.warn("listener {}: can't accept ({}); retrying every {} ms", ctx.channel().localAddress(),
+                    cause.getMessage(), ACCEPT_PAUSE_MILLIS);
+        } else {
+            LOG.debug("listener {}: can't accept: {}", ctx.channel().localAddress(), cause.toString());
+        }
+        if (!acceptPaused) {
+            acceptPaused = true;
+            ctx.channel().config().setAutoRead(false);
+            ctx.channel().eventLoop().schedule(() -> {
+                acceptPaused = false;
+                update();
+            }, ACCEPT_PAUSE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object child) {
+        acceptFailing = false;
         if (unfired > 0) {
             unfired--;
         }
@@ -107,6 +149,11 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
             ctx.channel().config().setAutoRead(false);
         }
         ctx.fireChannelRead(child);
+    }
+
+    /** The listener this gate is on, or {@code null} before one is bound; for tests in this package. */
+    Channel listener() {
+        return listener;
     }
 
     /** Clients accepted past the limit and held until a slot frees. */
@@ -149,7 +196,7 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
             open.incrementAndGet();
             ctx.fireChannelRead(held.poll());
         }
-        boolean accept = open.get() < max && held.isEmpty();
+        boolean accept = open.get() < max && held.isEmpty() && !acceptPaused;
         if (l.config().isAutoRead() != accept) {
             l.config().setAutoRead(accept);
         }

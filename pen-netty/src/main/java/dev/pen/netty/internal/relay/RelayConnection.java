@@ -3,6 +3,7 @@ package dev.pen.netty.internal.relay;
 import dev.pen.netty.internal.relay.ConnectionEvents.Outcome;
 import dev.pen.netty.internal.select.BackendSlot;
 import dev.pen.netty.internal.transport.ChosenTransport;
+import dev.pen.netty.internal.transport.LocalErrors;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -59,6 +60,17 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
     /** The client channel, for closing the connection from another thread. */
     public Channel clientChannel() {
         return client;
+    }
+
+    @Override
+    public int clientDescriptor() {
+        return ChosenTransport.descriptor(client);
+    }
+
+    @Override
+    public int backendDescriptor() {
+        Channel b = backend;
+        return b == null ? -1 : ChosenTransport.descriptor(b);
     }
 
     /** The backend channel, or {@code null} before the first connect; for tests in this package. */
@@ -122,7 +134,13 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
         events.backendChosen(this, slot.index());
         SocketAddress target = slot.address();
         // Made and registered here rather than through a Bootstrap: the address is resolved, this runs once.
-        Channel ch = context.newBackendChannel(ChosenTransport.isUnix(target));
+        Channel ch;
+        try {
+            ch = context.newBackendChannel(target);
+        } catch (io.netty.channel.ChannelException e) {
+            connectFailed(e); // no socket could be made: out of descriptors, say
+            return;
+        }
         ch.config().setAutoRead(false);
         ch.config().setConnectTimeoutMillis(context.connectTimeoutMillis());
         context.addBackendHandlers(ch, client, this);
@@ -183,6 +201,15 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
         backend = null;
         if (LOG.isDebugEnabled()) {
             LOG.debug("connection {}: server {} failed: {}", id(), route.current(), cause.toString());
+        }
+        if (LocalErrors.isLocal(cause)) {
+            // This machine is out of descriptors or ports: the server is not to blame, and the next would fail alike.
+            if (clientClosed) {
+                finish();
+            } else {
+                refuse(Outcome.FAILED, "can't connect to a server now: " + cause.getMessage());
+            }
+            return;
         }
         events.connectFailed(this, cause);
         if (clientClosed) {

@@ -9,7 +9,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.WriteBufferWaterMark;
 import java.util.Collection;
 import java.util.Map;
@@ -34,10 +33,12 @@ public final class RelayContext {
      * relayed {@link RelayConnection#SPLICE_AFTER} bytes: on epoll only, unless {@code -Dpen.splice=false}.
      */
     private final boolean splice;
+    /** What makes backend sockets, by the kind of the server's address. */
+    private final ChannelFactory<? extends Channel> ipv4Sockets;
+    private final ChannelFactory<? extends Channel> usualSockets;
+    private final ChannelFactory<? extends Channel> unixSockets;
     private final Map<Long, RelayConnection> open = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
-    private final ChannelFactory<? extends Channel> socketChannels;
-    private final ChannelFactory<? extends Channel> domainChannels;
     private final HttpMode http = new HttpMode(false);
     private volatile TlsTerminator tls;
     private volatile boolean tcpNoDelay;
@@ -50,8 +51,9 @@ public final class RelayContext {
         this.gate = gate;
         this.splice = transport.kind() == dev.pen.api.Transport.EPOLL
                 && Boolean.parseBoolean(System.getProperty("pen.splice", "true"));
-        this.socketChannels = new ReflectiveChannelFactory<>(transport.socketChannel());
-        this.domainChannels = new ReflectiveChannelFactory<>(transport.domainChannel());
+        this.ipv4Sockets = transport.socketChannels(ChosenTransport.Family.IPV4);
+        this.usualSockets = transport.socketChannels(ChosenTransport.Family.USUAL);
+        this.unixSockets = transport.socketChannels(ChosenTransport.Family.UNIX);
     }
 
     public ServerSelector selector() {
@@ -96,9 +98,17 @@ public final class RelayContext {
         return http;
     }
 
-    /** A new, unregistered backend channel of this balancer's transport. */
-    Channel newBackendChannel(boolean unix) {
-        return unix ? domainChannels.newChannel() : socketChannels.newChannel();
+    /**
+     * A new, unregistered backend channel of this balancer's transport for {@code target}.
+     *
+     * @throws io.netty.channel.ChannelException when no socket can be made (out of descriptors, say)
+     */
+    Channel newBackendChannel(java.net.SocketAddress target) {
+        return switch (ChosenTransport.Family.of(target)) {
+            case UNIX -> unixSockets.newChannel();
+            case IPV4 -> ipv4Sockets.newChannel();
+            case USUAL -> usualSockets.newChannel();
+        };
     }
 
     /**

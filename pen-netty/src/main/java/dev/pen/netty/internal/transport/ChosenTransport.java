@@ -2,10 +2,15 @@ package dev.pen.netty.internal.transport;
 
 import dev.pen.api.Transport;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.unix.DomainSocketAddress;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.util.function.Supplier;
@@ -97,6 +102,72 @@ public record ChosenTransport(Transport kind, Supplier<IoHandlerFactory> ioHandl
                 io.netty.channel.socket.nio.NioServerDomainSocketChannel.class,
                 io.netty.channel.socket.nio.NioDomainSocketChannel.class,
                 io.netty.channel.socket.nio.NioDatagramChannel.class);
+    }
+
+    /** What kind of socket an address needs: a Unix one, an IPv4 one, or the transport's usual (dual-stack) one. */
+    public enum Family {
+        UNIX, IPV4, USUAL;
+
+        /** The kind of socket {@code address} is bound or connected with. */
+        public static Family of(SocketAddress address) {
+            if (isUnix(address)) {
+                return UNIX;
+            }
+            return address instanceof InetSocketAddress inet && inet.getAddress() instanceof Inet4Address ? IPV4 : USUAL;
+        }
+    }
+
+    /**
+     * What makes TCP listeners of {@code family}: an IPv4 address gets an IPv4 socket (a dual-stack one would show
+     * as {@code ::ffff:a.b.c.d}). io_uring's TCP channels take no protocol family in Netty 4.2, so there an IPv4
+     * address is bound with the usual dual-stack socket.
+     */
+    public ChannelFactory<? extends ServerChannel> serverChannels(Family family) {
+        if (family == Family.UNIX) {
+            return new ReflectiveChannelFactory<>(serverDomainChannel);
+        }
+        if (family == Family.IPV4 && kind == Transport.EPOLL) {
+            return NativeTransports.epollServerChannels(SocketProtocolFamily.INET);
+        }
+        if (family == Family.IPV4 && kind == Transport.NIO) {
+            return () -> new io.netty.channel.socket.nio.NioServerSocketChannel(
+                    java.nio.channels.spi.SelectorProvider.provider(), SocketProtocolFamily.INET);
+        }
+        return new ReflectiveChannelFactory<>(serverChannel);
+    }
+
+    /** What makes connecting TCP or Unix sockets of {@code family}, as {@link #serverChannels} does listeners. */
+    public ChannelFactory<? extends Channel> socketChannels(Family family) {
+        if (family == Family.UNIX) {
+            return new ReflectiveChannelFactory<>(domainChannel);
+        }
+        if (family == Family.IPV4 && kind == Transport.EPOLL) {
+            return NativeTransports.epollSocketChannels(SocketProtocolFamily.INET);
+        }
+        if (family == Family.IPV4 && kind == Transport.NIO) {
+            return () -> new io.netty.channel.socket.nio.NioSocketChannel(
+                    java.nio.channels.spi.SelectorProvider.provider(), SocketProtocolFamily.INET);
+        }
+        return new ReflectiveChannelFactory<>(socketChannel);
+    }
+
+    /** What makes UDP sockets of {@code family} ({@link Family#IPV4} or the usual): IPv4 ones on every transport. */
+    public ChannelFactory<? extends DatagramChannel> datagramChannels(Family family) {
+        if (family != Family.IPV4) {
+            return new ReflectiveChannelFactory<>(datagramChannel);
+        }
+        return switch (kind) {
+            case EPOLL, IO_URING -> NativeTransports.datagramChannels(kind, SocketProtocolFamily.INET);
+            default -> () -> new io.netty.channel.socket.nio.NioDatagramChannel(SocketProtocolFamily.INET);
+        };
+    }
+
+    /** The file descriptor of {@code channel} on a native transport; -1 on NIO, which does not show it. */
+    public static int descriptor(Channel channel) {
+        if (channel instanceof io.netty.channel.unix.UnixChannel unix) {
+            return unix.fd().intValue();
+        }
+        return -1;
     }
 
     /** Sets SO_REUSEPORT on a listener, so that another process may bind the same port. */

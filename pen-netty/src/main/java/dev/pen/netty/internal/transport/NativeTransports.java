@@ -54,4 +54,22 @@ final class NativeTransports {
     static void epollReusePort(io.netty.bootstrap.AbstractBootstrap<?, ?> b) {
         b.option(io.netty.channel.epoll.EpollChannelOption.SO_REUSEPORT, true);
     }
+
+    static io.netty.channel.ChannelFactory<io.netty.channel.ServerChannel> epollServerChannels(
+            io.netty.channel.socket.SocketProtocolFamily family) {
+        return () -> new io.netty.channel.epoll.EpollServerSocketChannel(family);
+    }
+
+    static io.netty.channel.ChannelFactory<io.netty.channel.Channel> epollSocketChannels(
+            io.netty.channel.socket.SocketProtocolFamily family) {
+        return () -> new io.netty.channel.epoll.EpollSocketChannel(family);
+    }
+
+    static io.netty.channel.ChannelFactory<io.netty.channel.socket.DatagramChannel> datagramChannels(Transport kind,
+            io.netty.channel.socket.SocketProtocolFamily family) {
+        if (kind == Transport.IO_URING) {
+            return () -> new io.netty.channel.uring.IoUringDatagramChannel(family);
+        }
+        return () -> new io.netty.channel.epoll.EpollDatagramChannel(family);
+    }
 }

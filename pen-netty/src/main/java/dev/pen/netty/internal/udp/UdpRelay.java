@@ -41,6 +41,9 @@ public final class UdpRelay {
     final ServerSelector selector;
     final ChosenTransport transport;
     final ConnectionEvents events;
+    /** What makes upstream sockets: IPv4 ones for IPv4 servers, the usual ones for the others. */
+    private final io.netty.channel.ChannelFactory<? extends io.netty.channel.socket.DatagramChannel> ipv4Upstreams;
+    private final io.netty.channel.ChannelFactory<? extends io.netty.channel.socket.DatagramChannel> usualUpstreams;
     private final Map<InetSocketAddress, UdpSession> byClient = new HashMap<>();
     private final Map<Long, UdpSession> byId = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
@@ -55,17 +58,25 @@ public final class UdpRelay {
         this.transport = transport;
         this.events = events;
         this.idleTimeout = idleTimeout;
+        this.ipv4Upstreams = transport.datagramChannels(ChosenTransport.Family.IPV4);
+        this.usualUpstreams = transport.datagramChannels(ChosenTransport.Family.USUAL);
+    }
+
+    /** What makes the upstream socket of a session to {@code server}. */
+    io.netty.channel.ChannelFactory<? extends io.netty.channel.socket.DatagramChannel> upstreams(
+            java.net.SocketAddress server) {
+        return ChosenTransport.Family.of(server) == ChosenTransport.Family.IPV4 ? ipv4Upstreams : usualUpstreams;
     }
 
     static RecvByteBufAllocator datagramAllocator() {
         return new FixedRecvByteBufAllocator(MAX_DATAGRAM);
     }
 
-    /** What binds a listener socket that hands each datagram to its session. */
-    public Bootstrap listenerBootstrap(EventLoopGroup group, boolean reusePort) {
+    /** What binds a listener socket at {@code address} that hands each datagram to its session. */
+    public Bootstrap listenerBootstrap(EventLoopGroup group, boolean reusePort, java.net.SocketAddress address) {
         Bootstrap b = new Bootstrap()
                 .group(group)
-                .channel(transport.datagramChannel())
+                .channelFactory(transport.datagramChannels(ChosenTransport.Family.of(address)))
                 .option(ChannelOption.RECVBUF_ALLOCATOR, datagramAllocator())
                 .handler(new ListenerHandler());
         if (reusePort) {

@@ -3,6 +3,8 @@ package dev.pen.netty.internal.udp;
 import dev.pen.netty.internal.relay.ConnectionEvents;
 import dev.pen.netty.internal.relay.ConnectionEvents.Outcome;
 import dev.pen.netty.internal.select.BackendSlot;
+import dev.pen.netty.internal.transport.ChosenTransport;
+import dev.pen.netty.internal.transport.LocalErrors;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -51,6 +53,19 @@ public final class UdpSession extends dev.pen.netty.internal.relay.ConnectionFig
         return client;
     }
 
+    /** The listener's descriptor: every session's client side is the listener's socket. */
+    @Override
+    public int clientDescriptor() {
+        Channel l = relay.listener;
+        return l == null ? -1 : ChosenTransport.descriptor(l);
+    }
+
+    @Override
+    public int backendDescriptor() {
+        Channel u = upstream;
+        return u == null || !u.isRegistered() ? -1 : ChosenTransport.descriptor(u);
+    }
+
     // ---- life -------------------------------------------------------------------------------------------------
 
     /** Chooses a backend and opens the upstream socket; false when no backend takes the client. */
@@ -70,7 +85,7 @@ public final class UdpSession extends dev.pen.netty.internal.relay.ConnectionFig
         events.backendChosen(this, slot.index());
         ChannelFuture f = new Bootstrap()
                 .group(relay.listener.eventLoop())
-                .channel(relay.transport.datagramChannel())
+                .channelFactory(relay.upstreams(slot.address()))
                 .option(io.netty.channel.ChannelOption.RECVBUF_ALLOCATOR, UdpRelay.datagramAllocator())
                 .handler(new UpstreamHandler())
                 .connect(slot.address());
@@ -79,8 +94,22 @@ public final class UdpSession extends dev.pen.netty.internal.relay.ConnectionFig
     }
 
     private void connectDone(ChannelFuture f) {
+        io.netty.channel.EventLoop loop = relay.listener.eventLoop();
+        if (!loop.inEventLoop()) {
+            // A socket that could not be made fails on Netty's global executor: the session is the listener's.
+            loop.execute(() -> connectDone(f));
+            return;
+        }
         if (closed) {
             f.channel().close();
+            return;
+        }
+        if (!f.isSuccess() && LocalErrors.isLocal(f.cause())) {
+            // No socket could be made (out of descriptors or ports): no server is to blame, none is blacklisted.
+            LOG.debug("session {}: can't open an upstream socket now: {}", id(), f.cause().toString());
+            upstream = null;
+            events.refused(this, Outcome.FAILED, "can't connect to a server now: " + f.cause().getMessage());
+            close();
             return;
         }
         if (!f.isSuccess()) {
