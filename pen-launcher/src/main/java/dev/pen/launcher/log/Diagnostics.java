@@ -15,6 +15,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 
 /**
@@ -30,10 +31,15 @@ public final class Diagnostics implements AutoCloseable {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
     private static final int QUEUE_LIMIT = 10_000;
     private static final Object STOP = new Object();
+    /** How long {@link #flush()} waits for the writer. */
+    private static final long FLUSH_WAIT_MILLIS = 5_000;
+    /** How long {@link #close()} waits: a stop never waits on a terminal, disk or syslog that stands still. */
+    static final long CLOSE_WAIT_MILLIS = 500;
 
     private final IntSupplier level;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>(QUEUE_LIMIT);
     private final Thread writer;
+    private final AtomicLong dropped = new AtomicLong();
     private volatile Sink sink;
 
     /** Where lines end up. */
@@ -44,6 +50,10 @@ public final class Diagnostics implements AutoCloseable {
         }
 
         default void close() {
+        }
+
+        /** Ends the output at once, from another thread, so that a writer stuck on it gets an error. */
+        default void abort() {
         }
     }
 
@@ -69,8 +79,16 @@ public final class Diagnostics implements AutoCloseable {
         if (minLevel > level.getAsInt()) {
             return;
         }
-        // A full queue means the sink is stuck; dropping a diagnostic beats stalling the caller.
-        queue.offer(LocalDateTime.now().format(STAMP) + ": " + text);
+        // A full queue means the sink is stuck; dropping a diagnostic (counted, and told once the sink moves
+        // again) beats stalling the caller.
+        if (!queue.offer(LocalDateTime.now().format(STAMP) + ": " + text)) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    /** Diagnostics lines dropped so far because the output stood still, not yet told. */
+    long dropped() {
+        return dropped.get();
     }
 
     /**
@@ -100,6 +118,11 @@ public final class Diagnostics implements AutoCloseable {
         return where;
     }
 
+    /** From now on, write to syslog through {@code command} (a {@code logger} reading lines on its input). */
+    void toSyslog(List<String> command) throws IOException {
+        swap(new LoggerSink(command));
+    }
+
     private void swap(Sink next) {
         CountDownLatch done = new CountDownLatch(1);
         Runnable change = () -> {
@@ -119,30 +142,52 @@ public final class Diagnostics implements AutoCloseable {
 
     /** Waits (at most a few seconds) until every queued line is written. */
     public void flush() {
+        flush(FLUSH_WAIT_MILLIS);
+    }
+
+    private boolean flush(long waitMillis) {
         CountDownLatch done = new CountDownLatch(1);
-        enqueue((Runnable) done::countDown);
-        await(done);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        return enqueue((Runnable) done::countDown, waitMillis)
+                && await(done, Math.max(0, deadline - System.nanoTime()));
+    }
+
+    private boolean enqueue(Object o, long waitMillis) {
+        try {
+            return queue.offer(o, waitMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private void enqueue(Object o) {
-        try {
-            queue.put(o);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        enqueue(o, FLUSH_WAIT_MILLIS);
     }
 
     private static void await(CountDownLatch done) {
+        await(done, TimeUnit.MILLISECONDS.toNanos(FLUSH_WAIT_MILLIS));
+    }
+
+    private static boolean await(CountDownLatch done, long nanos) {
         try {
-            done.await(5, TimeUnit.SECONDS);
+            return done.await(nanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 
+    /**
+     * Writes what is queued and closes the output, waiting at most {@link #CLOSE_WAIT_MILLIS}; an output that
+     * stands still (a {@code logger} that reads nothing, a hung disk) is ended at once and what it held is lost.
+     */
     @Override
     public void close() {
-        flush();
+        if (!flush(CLOSE_WAIT_MILLIS)) {
+            sink.abort();
+            return;
+        }
         queue.offer(STOP);
     }
 
@@ -173,6 +218,16 @@ public final class Diagnostics implements AutoCloseable {
             }
             batch.clear();
             flushQuietly();
+            long lost = dropped.getAndSet(0);
+            if (lost > 0) {
+                try {
+                    sink.write(LocalDateTime.now().format(STAMP) + ": diagnostics: " + lost
+                            + " lines dropped (their output stood still)");
+                    flushQuietly();
+                } catch (IOException e) {
+                    // Nowhere left to report a failing diagnostics sink.
+                }
+            }
         }
     }
 
@@ -231,7 +286,11 @@ public final class Diagnostics implements AutoCloseable {
         private final OutputStream in;
 
         LoggerSink() throws IOException {
-            process = new ProcessBuilder("logger", "-t", "pen", "-p", "user.debug")
+            this(List.of("logger", "-t", "pen", "-p", "user.debug"));
+        }
+
+        LoggerSink(List<String> command) throws IOException {
+            process = new ProcessBuilder(command)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
@@ -258,6 +317,12 @@ public final class Diagnostics implements AutoCloseable {
                 // logger ends on end of input; nothing else to do.
             }
             process.destroy();
+        }
+
+        @Override
+        public void abort() {
+            // A write blocked on the full pipe fails once the reader is gone.
+            process.destroyForcibly();
         }
     }
 }
