@@ -245,6 +245,15 @@ final class Launcher {
     }
 
     private void ready() {
+        if (!options.foreground) {
+            // Before the ready file: bin/pen shows what was printed until then, a warning about the debug file too.
+            try {
+                String where = diagnostics.toBackground();
+                diagnostics.debug(1, "diagnostics go to " + where);
+            } catch (IllegalArgumentException e) {
+                err.println("pen: warning: " + e.getMessage() + "; diagnostics are not kept in the background");
+            }
+        }
         if (readyFile != null) {
             try {
                 Path target = Path.of(readyFile);
@@ -256,13 +265,12 @@ final class Launcher {
             }
         }
         if (!options.foreground) {
-            String where = diagnostics.toBackground();
-            diagnostics.debug(1, "diagnostics go to " + where);
             out.flush();
             err.flush();
-            PrintStream none = new PrintStream(OutputStream.nullOutputStream());
-            System.setOut(none);
-            System.setErr(none);
+            // pen's standard output goes nowhere in the background, as pen's does; what the JVM's libraries print
+            // on stderr (Netty's warnings, uncaught exceptions) goes where the diagnostics go.
+            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+            System.setErr(diagnostics.asStream());
         }
     }
 

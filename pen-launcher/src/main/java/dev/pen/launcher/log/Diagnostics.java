@@ -1,16 +1,26 @@
 package dev.pen.launcher.log;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,7 +32,7 @@ import java.util.function.IntSupplier;
  * pen's diagnostic lines ({@code debug()}): {@code YYYY-MM-DD HH:MM:SS: text} in local time, on stderr in the
  * foreground; in the background to syslog (ident {@code pen}, facility user, through the standard {@code logger}
  * tool) when the machine has one ({@code /dev/log}), else appended to the file named by {@code PEN_DEBUG_FILE}
- * (default {@code /tmp/pen-debug.log}).
+ * (by default {@code pen-debug.log} in {@code $XDG_RUNTIME_DIR} or the working directory).
  *
  * <p>Lines are written by a thread of their own, so a caller on the relay's event loop never waits for a slow
  * terminal, disk or syslog; {@link #flush()} waits until everything queued is out.
@@ -50,6 +60,11 @@ public final class Diagnostics implements AutoCloseable {
         }
 
         default void close() {
+        }
+
+        /** A line without pen's stamp. */
+        default void writeRaw(String line) throws IOException {
+            write(line);
         }
 
         /** Ends the output at once, from another thread, so that a writer stuck on it gets an error. */
@@ -86,36 +101,123 @@ public final class Diagnostics implements AutoCloseable {
         }
     }
 
+    /**
+     * A line as it is, without pen's stamp, whatever the level: pen's traffic dumps, and in the background what
+     * the JVM's libraries print on stderr (see {@link #asStream()}).
+     */
+    public void raw(String text) {
+        if (!queue.offer(new Raw(text))) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    /** A line queued by {@link #raw}. */
+    private record Raw(String text) {
+    }
+
+    /**
+     * A stream whose lines become {@link #raw} lines, to stand for stderr once pen is in the background: warnings
+     * of Netty and the balancer, stack traces of uncaught exceptions. A line is cut at {@value #STREAM_LINE_MAX}
+     * bytes.
+     */
+    public PrintStream asStream() {
+        return new PrintStream(new LineStream(), true, StandardCharsets.UTF_8);
+    }
+
+    static final int STREAM_LINE_MAX = 16_384;
+
+    /** Bytes up to each newline, handed on as one line. */
+    private final class LineStream extends OutputStream {
+        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int b) {
+            if (b == '\n') {
+                flushLine();
+                return;
+            }
+            line.write(b);
+            if (line.size() >= STREAM_LINE_MAX) {
+                flushLine();
+            }
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            for (int i = off; i < off + len; i++) {
+                write(b[i]);
+            }
+        }
+
+        private void flushLine() {
+            String text = line.toString(StandardCharsets.UTF_8);
+            line.reset();
+            raw(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
+        }
+    }
+
     /** Diagnostics lines dropped so far because the output stood still, not yet told. */
     long dropped() {
         return dropped.get();
     }
 
     /**
-     * From now on, write to syslog where there is one, else to the debug file (pen in the background).
+     * From now on, write to syslog where there is one, else to the debug file (pen in the background): the file
+     * named by {@code PEN_DEBUG_FILE}, else {@link #defaultFile}.
      *
      * @return a description of where the lines go, for the documentation's sake and for tests
+     * @throws IllegalArgumentException naming the debug file when it cannot be opened; the lines keep going where
+     *     they went
      */
     public String toBackground() {
-        Sink next = null;
-        String where;
         if (Files.exists(Path.of("/dev/log")) && onPath("logger")) {
             try {
-                next = new LoggerSink();
-                where = "syslog";
+                swap(new LoggerSink());
+                return "syslog";
             } catch (IOException e) {
-                where = null;
+                // No logger to run after all: the file, then.
             }
-        } else {
-            where = null;
         }
-        if (next == null) {
-            String file = System.getenv().getOrDefault("PEN_DEBUG_FILE", "/tmp/pen-debug.log");
-            next = new FileSink(Path.of(file));
-            where = file;
+        String named = System.getenv("PEN_DEBUG_FILE");
+        Path file = named != null && !named.isEmpty() ? Path.of(named) : defaultFile(System.getenv("XDG_RUNTIME_DIR"));
+        toFile(file);
+        return file.toString();
+    }
+
+    /**
+     * The debug file when {@code PEN_DEBUG_FILE} is not set: {@code pen-debug.log} in {@code $XDG_RUNTIME_DIR} (the
+     * user's own private directory) when that is a writable directory, else in the working directory. Never a
+     * shared directory such as /tmp, where another user could put a link or a file there first.
+     */
+    static Path defaultFile(String runtimeDir) {
+        if (runtimeDir != null && !runtimeDir.isEmpty()) {
+            Path dir = Path.of(runtimeDir);
+            if (Files.isDirectory(dir) && Files.isWritable(dir)) {
+                return dir.resolve("pen-debug.log");
+            }
         }
-        swap(next);
-        return where;
+        return Path.of("pen-debug.log").toAbsolutePath();
+    }
+
+    /**
+     * From now on, append to {@code file}, opened once (see {@link #reopen()}); a symbolic link or anything but a
+     * regular file is refused, and a new file is made readable by its owner only.
+     *
+     * @throws IllegalArgumentException naming the file and why it cannot be opened
+     */
+    void toFile(Path file) {
+        swap(FileSink.open(file));
+    }
+
+    /**
+     * Closes and opens the debug file again (HUP, after it was rotated); does nothing when the lines go elsewhere.
+     *
+     * @throws IllegalArgumentException naming the file when it cannot be opened again; the old one stays
+     */
+    public void reopen() {
+        if (sink instanceof FileSink f) {
+            swap(FileSink.open(f.file));
+        }
     }
 
     /** From now on, write to syslog through {@code command} (a {@code logger} reading lines on its input). */
@@ -208,6 +310,12 @@ public final class Diagnostics implements AutoCloseable {
                 if (o instanceof Runnable r) {
                     flushQuietly();
                     r.run();
+                } else if (o instanceof Raw r) {
+                    try {
+                        sink.writeRaw(r.text());
+                    } catch (IOException e) {
+                        // Nowhere left to report a failing diagnostics sink.
+                    }
                 } else {
                     try {
                         sink.write((String) o);
@@ -267,16 +375,52 @@ public final class Diagnostics implements AutoCloseable {
     }
 
     private static final class FileSink implements Sink {
+        private static final Set<OpenOption> APPEND = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
+        private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
         private final Path file;
+        private final OutputStream out;
 
-        FileSink(Path file) {
+        private FileSink(Path file, OutputStream out) {
             this.file = file;
+            this.out = out;
+        }
+
+        static FileSink open(Path file) {
+            try {
+                // A FIFO or a device would block or misbehave; a link is refused by the open itself.
+                if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)
+                        && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IOException(Files.isSymbolicLink(file) ? "a symbolic link" : "not a regular file");
+                }
+                SeekableByteChannel channel = Files.newByteChannel(file, APPEND, OWNER_ONLY);
+                return new FileSink(file, new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 14));
+            } catch (IOException | UnsupportedOperationException e) {
+                String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
+                        : e.getMessage();
+                throw new IllegalArgumentException("can't open debug file " + file + ": " + why
+                        + " (expected a regular file, not a link)");
+            }
         }
 
         @Override
         public void write(String line) throws IOException {
-            Files.writeString(file, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() {
+            try {
+                out.close();
+            } catch (IOException e) {
+                // Closing after the last flush; nothing left to tell.
+            }
         }
     }
 
@@ -302,6 +446,11 @@ public final class Diagnostics implements AutoCloseable {
             // syslog stamps its own time; send the text after pen's stamp.
             int cut = line.indexOf(": ");
             in.write((line.substring(cut + 2) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void writeRaw(String line) throws IOException {
+            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         }
 
         @Override
