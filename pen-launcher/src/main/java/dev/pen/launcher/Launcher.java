@@ -45,6 +45,7 @@ final class Launcher {
         return t;
     });
     private Options options;
+    private Settings settings;
     private Diagnostics diagnostics;
     private PenLog penLog;
     private BalancerHost host;
@@ -93,8 +94,21 @@ final class Launcher {
                 out.print(Usage.text());
             }
             shutdown();
-            return 1;
+            return fatal();
         }
+    }
+
+    /**
+     * The status of a fatal error: 1, or with pen's {@code abort_on_error} no status at all: the process ends on
+     * SIGABRT, as pen's abort() does (a core dump where the system keeps them, status 134 to a shell).
+     */
+    private int fatal() {
+        if (settings != null && settings.abortOnError()) {
+            out.flush();
+            err.flush();
+            Signals.abort();
+        }
+        return 1;
     }
 
     /**
@@ -122,7 +136,7 @@ final class Launcher {
 
     private int serve() throws StartException {
         Options o = options;
-        Settings settings = StartSequence.settings(o);
+        settings = StartSequence.settings(o);
         diagnostics = new Diagnostics(settings::debug, err);
         checkPlatform(o);
         BalancerConfig initial;

@@ -67,6 +67,11 @@ public final class Settings {
         return ascii;
     }
 
+    /** pen's {@code abort_on_error}: a fatal error ends the process with SIGABRT (a core dump) instead of status 1. */
+    public synchronized boolean abortOnError() {
+        return abortOnError;
+    }
+
     public synchronized String listen() {
         return listen;
     }
