@@ -12,6 +12,7 @@ import dev.pen.launcher.control.ControlServer;
 import dev.pen.launcher.control.Settings;
 import dev.pen.launcher.log.Diagnostics;
 import dev.pen.launcher.log.PenLog;
+import dev.pen.launcher.log.TrafficDump;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -148,7 +149,7 @@ final class Launcher {
         penLog = new PenLog(diagnostics);
         Events events = new Events(diagnostics);
         host = new BalancerHost(initial, settings, diagnostics, penLog, events, stop::countDown, System.out::print);
-        List<ConnectionLog> logs = new ArrayList<>(List.of(events));
+        List<ConnectionLog> logs = new ArrayList<>(List.of(events, new TrafficDump(diagnostics, settings::ascii)));
         logs.addAll(penLog.listeners());
         BalancerConfig config = StartSequence.configure(o, host, settings, out, logs);
         if (settings.log() != null) {
