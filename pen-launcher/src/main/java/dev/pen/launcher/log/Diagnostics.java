@@ -44,7 +44,7 @@ public final class Diagnostics implements AutoCloseable {
     /** How long {@link #flush()} waits for the writer. */
     private static final long FLUSH_WAIT_MILLIS = 5_000;
     /** How long {@link #close()} waits: a stop never waits on a terminal, disk or syslog that stands still. */
-    static final long CLOSE_WAIT_MILLIS = 500;
+    static final long CLOSE_WAIT_MILLIS = 250;
 
     private final IntSupplier level;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>(QUEUE_LIMIT);

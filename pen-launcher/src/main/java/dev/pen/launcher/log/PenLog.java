@@ -43,14 +43,20 @@ public final class PenLog implements AutoCloseable {
     private static final long FLUSH_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How long a change of log (HUP, {@code log}, USR1's flush) waits for the writer. */
     private static final long CHANGE_WAIT_MILLIS = 5_000;
-    /** How long {@link #close()} waits for the writer: a stop never waits on a log whose output stands still. */
-    static final long CLOSE_WAIT_MILLIS = 500;
+    /**
+     * How long {@link #close()} waits for a writer that makes no progress: a stop never waits on a log whose output
+     * stands still, and one that is only slow gets {@link #CLOSE_WAIT_MAX_MILLIS}.
+     */
+    static final long CLOSE_WAIT_MILLIS = 250;
+    static final long CLOSE_WAIT_MAX_MILLIS = 5_000;
     /** pen's network log datagram: {@code + client server text\n} in a buffer of this many bytes. */
     static final int DATAGRAM_MAX = 1024;
 
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>(QUEUE_LIMIT);
     private final Thread writer;
     private final AtomicLong dropped = new AtomicLong();
+    /** Grows with every line and flush the writer gets done: what {@link #close()} watches. */
+    private final AtomicLong progress = new AtomicLong();
     /** Lines handed to the file's buffer since its last successful flush. */
     private final AtomicLong unflushed = new AtomicLong();
     private final Diagnostics diagnostics;
@@ -187,9 +193,9 @@ public final class PenLog implements AutoCloseable {
     }
 
     /**
-     * Writes what is queued and closes the log, waiting at most {@link #CLOSE_WAIT_MILLIS}: when the output stands
-     * still (a full pipe, a hung disk), the lines not written are counted in one diagnostic and the writer is left
-     * behind, so a stop is never held up by its log.
+     * Writes what is queued and closes the log, waiting as long as the writer gets something done every
+     * {@link #CLOSE_WAIT_MILLIS}: when the output stands still (a full pipe, a hung disk), the lines not written are
+     * counted in one diagnostic and the writer is left behind, so a stop is never held up by its log.
      */
     @Override
     public void close() {
@@ -198,10 +204,10 @@ public final class PenLog implements AutoCloseable {
         networkOpen = false;
         boolean done;
         try {
-            done = run(() -> {
+            done = runWhileProgressing(() -> {
                 closeOutputs();
                 target = null;
-            }, CLOSE_WAIT_MILLIS);
+            });
         } catch (RuntimeException e) {
             diagnostics.debug(0, "log " + shownTarget + ": " + e.getMessage());
             done = true;
@@ -214,7 +220,7 @@ public final class PenLog implements AutoCloseable {
                 }
             }
             diagnostics.debug(0, "log " + shownTarget + ": " + lost + " lines not written (its output stood still "
-                    + "for " + CLOSE_WAIT_MILLIS + " ms at the stop)");
+                    + "at the stop)");
         }
         writer.interrupt();
     }
@@ -223,6 +229,42 @@ public final class PenLog implements AutoCloseable {
         if (!run(action, CHANGE_WAIT_MILLIS)) {
             throw new IllegalStateException("the log writer did not answer within " + CHANGE_WAIT_MILLIS / 1000
                     + " s (its output " + shownTarget + " stands still)");
+        }
+    }
+
+    /**
+     * Runs {@code action} on the writer after what is queued, waiting as long as the writer gets something done
+     * every {@link #CLOSE_WAIT_MILLIS} (at most {@link #CLOSE_WAIT_MAX_MILLIS}); false when it stood still.
+     */
+    private boolean runWhileProgressing(Runnable action) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MAX_MILLIS);
+        try {
+            if (!queue.offer(new Task(action, done), CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+            long seen = progress.get();
+            while (System.nanoTime() < end) {
+                try {
+                    done.get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                    return true;
+                } catch (TimeoutException e) {
+                    long now = progress.get();
+                    if (now == seen) {
+                        return false;
+                    }
+                    seen = now;
+                }
+            }
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 
@@ -352,6 +394,7 @@ public final class PenLog implements AutoCloseable {
             if (file != null) {
                 file.write(line.toBytes());
                 unflushed.incrementAndGet();
+                progress.incrementAndGet();
             }
         } catch (IOException ex) {
             diagnostics.debug(0, "log " + target + ": " + ex.getMessage());
@@ -373,6 +416,7 @@ public final class PenLog implements AutoCloseable {
             try {
                 file.flush();
                 unflushed.set(0);
+                progress.incrementAndGet();
             } catch (IOException e) {
                 diagnostics.debug(0, "log " + target + ": " + e.getMessage());
             }
