@@ -1,6 +1,7 @@
 package dev.pen.launcher.log;
 
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -45,6 +46,8 @@ public final class Diagnostics implements AutoCloseable {
     private static final long FLUSH_WAIT_MILLIS = 5_000;
     /** How long {@link #close()} waits: a stop never waits on a terminal, disk or syslog that stands still. */
     static final long CLOSE_WAIT_MILLIS = 250;
+    /** The longest line {@link #asStream()} hands on whole. */
+    static final int STREAM_LINE_MAX = 16_384;
 
     private final IntSupplier level;
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>(QUEUE_LIMIT);
@@ -124,11 +127,9 @@ public final class Diagnostics implements AutoCloseable {
         return new PrintStream(new LineStream(), true, StandardCharsets.UTF_8);
     }
 
-    static final int STREAM_LINE_MAX = 16_384;
-
     /** Bytes up to each newline, handed on as one line. */
     private final class LineStream extends OutputStream {
-        private final java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
         @Override
         public synchronized void write(int b) {
