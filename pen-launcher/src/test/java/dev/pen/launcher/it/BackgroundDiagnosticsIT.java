@@ -46,7 +46,7 @@ class BackgroundDiagnosticsIT {
     }
 
     @Test
-    void debugFileIsPrivateTakesTheLibrariesLinesIsReopenedOnHupAndTheJvmExitsWhenOutOfMemory() throws Exception {
+    void debugFileIsPrivateTakesTheLibrariesLinesIsReopenedOnHupAndTheJvmIsSetToExitWhenOutOfMemory() throws Exception {
         Path debug = dir.resolve("debug.log");
         Path pid = dir.resolve("pen.pid");
         programs.daemon(pid);
