@@ -108,8 +108,9 @@ pen_command() {
     cds=$(pen_cds_flags "$module" "$java" "$cp")
     # shellcheck disable=SC2206 # the flags are words on purpose
     # Netty's leak detector samples buffers by wrapping them, which costs the relay on every read; tests turn
-    # it on at its strictest, a running balancer does without. PEN_JAVA_OPTS comes last, so it can override.
-    PEN_CMD=("$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xshare:auto $cds
+    # it on at its strictest, a running balancer does without. A JVM out of memory exits (status 3) rather than
+    # carry on with threads that died half-way. PEN_JAVA_OPTS comes last, so it can override.
+    PEN_CMD=("$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xshare:auto -XX:+ExitOnOutOfMemoryError $cds
         -Dio.netty.leakDetection.level=disabled ${PEN_JAVA_OPTS:-}
         -cp "$cp" "$main")
 }

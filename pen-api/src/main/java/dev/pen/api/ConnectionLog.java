@@ -27,6 +27,22 @@ public interface ConnectionLog {
         return MAX_TEXT;
     }
 
+    /**
+     * Whether this listener may ever want {@link #relayed}, asked once when the balancer starts: a listener that
+     * answers false is never asked again and the relay pays nothing for it.
+     */
+    default boolean mayWantRelayedBytes() {
+        return false;
+    }
+
+    /**
+     * Whether this listener wants {@link #relayed} now; asked before each read for a listener that may want it, so
+     * the answer must be cheap, such as a field read. The bytes are copied only when it says yes.
+     */
+    default boolean wantsRelayedBytes() {
+        return false;
+    }
+
     /** A client connection was accepted. */
     default void accepted(ConnectionInfo connection) {
     }
@@ -48,6 +64,14 @@ public interface ConnectionLog {
      * read up to its first CR or LF, at most {@link #clientDataLimit()} of them; the listener owns the array.
      */
     default void clientData(ConnectionInfo connection, byte[] firstLine) {
+    }
+
+    /**
+     * Every byte of a read, as it is passed on: from the client ({@code fromClient}) to the backend, or from the
+     * backend to the client. Only called while {@link #wantsRelayedBytes()} says so; the listener owns the array.
+     * Bytes the kernel moves from socket to socket (splice) are not seen, so none is spliced while it is wanted.
+     */
+    default void relayed(ConnectionInfo connection, boolean fromClient, byte[] bytes) {
     }
 
     /** The client was closed without reaching a backend (refused, denied, or every backend failed). */

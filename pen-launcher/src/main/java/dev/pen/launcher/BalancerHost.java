@@ -72,26 +72,40 @@ final class BalancerHost implements ControlHost {
         return running;
     }
 
-    /** HUP: reopen the log file (rotation), read the TLS files again (renewal), then run the -F file again. */
+    /**
+     * HUP: reopen the log file (rotation), read the TLS files again (renewal), then run the -F file again. Each
+     * step runs whatever became of the ones before it; one that fails is told in one diagnostic naming it and why.
+     */
     void reload() {
-        penLog.reopen();
-        diagnostics.debug(1, "HUP: log reopened");
+        step("log not reopened", () -> {
+            penLog.reopen();
+            diagnostics.debug(1, "HUP: log reopened");
+        });
+        step("diagnostics file not reopened", diagnostics::reopen);
         Balancer b = running;
         if (b != null && b.config().tls() != null) {
-            try {
+            step("TLS files not reloaded, the old ones stay in use", () -> {
                 b.reloadTls();
                 diagnostics.debug(1, "HUP: TLS certificate and key read again");
-            } catch (IllegalArgumentException e) {
-                diagnostics.debug(0, "HUP: TLS files not reloaded, the old ones stay in use: " + e.getMessage());
-            }
+            });
         }
         String file = settings.configFile();
         if (file != null) {
-            try {
-                interpreter.executeFile(Path.of(file));
-            } catch (IOException e) {
-                diagnostics.debug(0, "can't read config file '" + file + "': " + reason(e));
-            }
+            step("can't read config file '" + file + "'", () -> {
+                try {
+                    interpreter.executeFile(Path.of(file));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(reason(e));
+                }
+            });
+        }
+    }
+
+    private void step(String failure, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            diagnostics.debug(0, "HUP: " + failure + ": " + e.getMessage());
         }
     }
 

@@ -15,6 +15,7 @@ import dev.pen.launcher.log.Diagnostics;
 import dev.pen.launcher.log.PenLog;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.pen.launcher.log.TrafficDump;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -48,6 +49,7 @@ final class Launcher {
         return t;
     });
     private Options options;
+    private Settings settings;
     private Diagnostics diagnostics;
     private PenLog penLog;
     private BalancerHost host;
@@ -97,8 +99,21 @@ final class Launcher {
                 out.print(Usage.text());
             }
             shutdown();
-            return 1;
+            return fatal();
         }
+    }
+
+    /**
+     * The status of a fatal error: 1, or with pen's {@code abort_on_error} no status at all: the process ends on
+     * SIGABRT, as pen's abort() does (a core dump where the system keeps them, status 134 to a shell).
+     */
+    private int fatal() {
+        if (settings != null && settings.abortOnError()) {
+            out.flush();
+            err.flush();
+            Signals.abort();
+        }
+        return 1;
     }
 
     /**
@@ -126,7 +141,7 @@ final class Launcher {
 
     private int serve() throws StartException {
         Options o = options;
-        Settings settings = StartSequence.settings(o);
+        settings = StartSequence.settings(o);
         diagnostics = new Diagnostics(settings::debug, err);
         checkPlatform(o);
         BalancerConfig initial;
@@ -142,7 +157,7 @@ final class Launcher {
         penLog = new PenLog(diagnostics);
         Events events = new Events(diagnostics);
         host = new BalancerHost(initial, settings, diagnostics, penLog, events, stop::countDown, System.out::print);
-        List<ConnectionLog> logs = new ArrayList<>(List.of(events));
+        List<ConnectionLog> logs = new ArrayList<>(List.of(events, new TrafficDump(diagnostics, settings::ascii)));
         logs.addAll(penLog.listeners());
         BalancerConfig config = StartSequence.configure(o, host, settings, out, logs, List.of(events));
         if (settings.log() != null) {
@@ -268,6 +283,15 @@ final class Launcher {
     }
 
     private void ready() {
+        if (!options.foreground) {
+            // Before the ready file: bin/pen shows what was printed until then, a warning about the debug file too.
+            try {
+                String where = diagnostics.toBackground();
+                diagnostics.debug(1, "diagnostics go to " + where);
+            } catch (IllegalArgumentException e) {
+                err.println("pen: warning: " + e.getMessage() + "; diagnostics are not kept in the background");
+            }
+        }
         if (readyFile != null) {
             try {
                 Path target = Path.of(readyFile);
@@ -279,13 +303,12 @@ final class Launcher {
             }
         }
         if (!options.foreground) {
-            String where = diagnostics.toBackground();
-            diagnostics.debug(1, "diagnostics go to " + where);
             out.flush();
             err.flush();
-            PrintStream none = new PrintStream(OutputStream.nullOutputStream());
-            System.setOut(none);
-            System.setErr(none);
+            // pen's standard output goes nowhere in the background, as pen's does; what the JVM's libraries print
+            // on stderr (Netty's warnings, uncaught exceptions) goes where the diagnostics go.
+            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+            System.setErr(diagnostics.asStream());
         }
     }
 

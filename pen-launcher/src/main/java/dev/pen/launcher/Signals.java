@@ -23,4 +23,19 @@ final class Signals {
             problems.accept("signal " + name + " cannot be caught in this JVM: " + e.getMessage());
         }
     }
+
+    /**
+     * Ends the process on SIGABRT, as C's abort(): the JVM leaves the signal's default action alone, so the kernel
+     * ends it (with a core dump where the system keeps them). Should the signal not end it, the JVM halts with the
+     * status a shell shows for SIGABRT.
+     */
+    @SuppressWarnings("removal")
+    static void abort() {
+        try {
+            sun.misc.Signal.raise(new sun.misc.Signal("ABRT"));
+        } catch (IllegalArgumentException e) {
+            // No such signal here: the status alone, then.
+        }
+        Runtime.getRuntime().halt(128 + 6);
+    }
 }

@@ -35,6 +35,9 @@ class BalancerHostTest {
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
     private final Closer closer = new Closer();
     private final List<String> fileReplies = new ArrayList<>();
+    private final java.io.ByteArrayOutputStream shown = new java.io.ByteArrayOutputStream();
+    private Diagnostics diagnostics;
+    private PenLog penLog;
     private NamedBackend one;
     private NamedBackend two;
     private BalancerHost host;
@@ -58,8 +61,8 @@ class BalancerHostTest {
     private void configure(String... args) throws Exception {
         Options o = OptionParser.parse(List.of(args));
         Settings settings = StartSequence.settings(o);
-        Diagnostics diagnostics = closer.keep(new Diagnostics(settings::debug, QUIET));
-        PenLog penLog = closer.keep(new PenLog(diagnostics));
+        diagnostics = closer.keep(new Diagnostics(settings::debug, new PrintStream(shown, true)));
+        penLog = closer.keep(new PenLog(diagnostics));
         host = new BalancerHost(StartSequence.initial(o, QUIET), settings, diagnostics, penLog,
                 new Events(diagnostics), () -> { }, fileReplies::add);
         config = StartSequence.configure(o, host, settings, QUIET, List.of(), List.of());
@@ -207,5 +210,39 @@ class BalancerHostTest {
         assertThat(lines.get(0)).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d: server 1 down: check failed: "
                 + "connect failed: .*");
         assertThat(lines.get(1)).endsWith(": server 1 up: check passed: connected");
+    }
+
+    @Test
+    void hupThatCannotReopenTheLogStillRunsTheConfigFileAndSaysWhatFailedAndWhy() throws Exception {
+        Path log = dir.resolve("pen.log");
+        Path f = file("blacklist 9\n");
+        configure("-l", log.toString(), "-F", f.toString(), "127.0.0.1:0", one.spec());
+        Balancer b = start();
+        penLog.setTarget(log.toString());
+        Files.writeString(f, "blacklist 17\n");
+        // Rotated away, and what stands at the log's name now cannot be opened as a file.
+        Files.move(log, dir.resolve("pen.log.1"));
+        Files.createDirectory(log);
+        host.reload();
+        assertThat(b.config().limits().blacklistTime().toSeconds()).isEqualTo(17);
+        diagnostics.flush();
+        assertThat(shown.toString(StandardCharsets.UTF_8))
+                .containsPattern("HUP: log not reopened: can't open log '.*pen\\.log': .*Is a directory");
+    }
+
+    @Test
+    void hupWithAConfigFileGoneSaysSoAndStillReopensTheLog() throws Exception {
+        Path log = dir.resolve("pen.log");
+        Path f = file("blacklist 9\n");
+        configure("-l", log.toString(), "-F", f.toString(), "127.0.0.1:0", one.spec());
+        start();
+        penLog.setTarget(log.toString());
+        Files.delete(f);
+        Files.move(log, dir.resolve("pen.log.1"));
+        host.reload();
+        assertThat(log).exists();
+        diagnostics.flush();
+        assertThat(shown.toString(StandardCharsets.UTF_8))
+                .contains("HUP: can't read config file '" + f + "': No such file or directory");
     }
 }

@@ -9,7 +9,8 @@ package dev.pen.launcher.control;
 public final class Settings {
     // Read on relay and log threads for every diagnostic, so never behind the lock.
     volatile int debug;
-    boolean ascii;
+    // Read on relay threads for every traffic dump at debug level 3.
+    volatile boolean ascii;
     int controlAcl;
     int tarpitAcl = -1;
     int idlersWanted;
@@ -63,8 +64,13 @@ public final class Settings {
         return controlAcl;
     }
 
-    public synchronized boolean ascii() {
+    public boolean ascii() {
         return ascii;
+    }
+
+    /** pen's {@code abort_on_error}: a fatal error ends the process with SIGABRT (a core dump) instead of status 1. */
+    public synchronized boolean abortOnError() {
+        return abortOnError;
     }
 
     public synchronized String listen() {

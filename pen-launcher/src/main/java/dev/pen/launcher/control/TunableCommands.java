@@ -16,7 +16,7 @@ final class TunableCommands {
     static List<Command> all(ControlHost host, Settings s) {
         List<Command> all = new ArrayList<>();
         flag(all, "ascii", "traffic dumps in ASCII at -d -d -d (-a)", on -> s.ascii = on);
-        flag(all, "abort_on_error", "abort on fatal errors (recorded only)", on -> s.abortOnError = on);
+        flag(all, "abort_on_error", "a fatal error aborts (SIGABRT, core dump) instead of exiting 1", on -> s.abortOnError = on);
         flag(all, "dummy", "answer every request with a fixed reply (recorded only)", on -> s.dummy = on);
         flag(all, "keepalive", "SO_KEEPALIVE on server connections (recorded only)", on -> s.keepalive = on);
         flag(all, "tcp_nodelay", "TCP_NODELAY on new sockets (recorded only)", on -> s.tcpNodelay = on);

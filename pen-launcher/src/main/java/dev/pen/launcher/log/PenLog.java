@@ -41,16 +41,30 @@ import java.util.function.Supplier;
 public final class PenLog implements AutoCloseable {
     private static final int QUEUE_LIMIT = 100_000;
     private static final long FLUSH_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long a change of log (HUP, {@code log}, USR1's flush) waits for the writer. */
+    private static final long CHANGE_WAIT_MILLIS = 5_000;
+    /**
+     * How long {@link #close()} waits for a writer that makes no progress: a stop never waits on a log whose output
+     * stands still, and one that is only slow gets {@link #CLOSE_WAIT_MAX_MILLIS}.
+     */
+    static final long CLOSE_WAIT_MILLIS = 250;
+    static final long CLOSE_WAIT_MAX_MILLIS = 5_000;
     /** pen's network log datagram: {@code + client server text\n} in a buffer of this many bytes. */
     static final int DATAGRAM_MAX = 1024;
 
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>(QUEUE_LIMIT);
     private final Thread writer;
     private final AtomicLong dropped = new AtomicLong();
+    /** Grows with every line and flush the writer gets done: what {@link #close()} watches. */
+    private final AtomicLong progress = new AtomicLong();
+    /** Lines handed to the file's buffer since its last successful flush. */
+    private final AtomicLong unflushed = new AtomicLong();
     private final Diagnostics diagnostics;
     private final IntSupplier debugLevel;
     private volatile boolean fileOpen;
     private volatile boolean networkOpen;
+    /** The target as the writer last opened it, for messages from other threads. */
+    private volatile String shownTarget;
     // While a balancer starts: what the listeners answer to its one question whether they may ever want data.
     private volatile Boolean startAnswer;
     private final ConnectionLog fileListener = new FileListener();
@@ -152,49 +166,128 @@ public final class PenLog implements AutoCloseable {
      * with null. Waits until the change is done.
      *
      * @throws IllegalArgumentException naming the file or address when it cannot be opened; the old log stays
+     * @throws IllegalStateException when the writer is stuck on the old output (a disk or pipe that stands still)
      */
     public void setTarget(String value) {
-        run(() -> open(value));
+        change(() -> open(value));
     }
 
-    /** Closes and reopens the log file (HUP), writing everything queued first. */
+    /**
+     * Closes and reopens the log file (HUP), writing everything queued first.
+     *
+     * @throws IllegalArgumentException naming the file when it cannot be opened again
+     * @throws IllegalStateException when the writer is stuck on the old output
+     */
     public void reopen() {
-        run(() -> {
+        change(() -> {
             if (target != null && file != null) {
                 open(target);
             }
         });
     }
 
-    /** Writes everything queued so far to the file. */
+    /** Writes everything queued so far to the file; gives up after a few seconds if its output stands still. */
     public void flush() {
-        run(() -> {
+        change(() -> {
         });
     }
 
+    /**
+     * Writes what is queued and closes the log, waiting as long as the writer gets something done every
+     * {@link #CLOSE_WAIT_MILLIS}: when the output stands still (a full pipe, a hung disk), the lines not written are
+     * counted in one diagnostic and the writer is left behind, so a stop is never held up by its log.
+     */
     @Override
     public void close() {
-        run(() -> {
-            closeOutputs();
-            target = null;
-        });
+        // Nothing more from the relay from here on.
+        fileOpen = false;
+        networkOpen = false;
+        boolean done;
+        try {
+            done = runWhileProgressing(() -> {
+                closeOutputs();
+                target = null;
+            });
+        } catch (RuntimeException e) {
+            diagnostics.debug(0, "log " + shownTarget + ": " + e.getMessage());
+            done = true;
+        }
+        if (!done) {
+            long lost = dropped.getAndSet(0) + unflushed.get();
+            for (Object o : queue) {
+                if (o instanceof Event) {
+                    lost++;
+                }
+            }
+            diagnostics.debug(0, "log " + shownTarget + ": " + lost + " lines not written (its output stood still "
+                    + "at the stop)");
+        }
         writer.interrupt();
     }
 
-    private void run(Runnable action) {
+    private void change(Runnable action) {
+        if (!run(action, CHANGE_WAIT_MILLIS)) {
+            throw new IllegalStateException("the log writer did not answer within " + CHANGE_WAIT_MILLIS / 1000
+                    + " s (its output " + shownTarget + " stands still)");
+        }
+    }
+
+    /**
+     * Runs {@code action} on the writer after what is queued, waiting as long as the writer gets something done
+     * every {@link #CLOSE_WAIT_MILLIS} (at most {@link #CLOSE_WAIT_MAX_MILLIS}); false when it stood still.
+     */
+    private boolean runWhileProgressing(Runnable action) {
         CompletableFuture<Void> done = new CompletableFuture<>();
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MAX_MILLIS);
         try {
-            queue.put(new Task(action, done));
-            done.get(10, TimeUnit.SECONDS);
+            if (!queue.offer(new Task(action, done), CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+            long seen = progress.get();
+            while (System.nanoTime() < end) {
+                try {
+                    done.get(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                    return true;
+                } catch (TimeoutException e) {
+                    long now = progress.get();
+                    if (now == seen) {
+                        return false;
+                    }
+                    seen = now;
+                }
+            }
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Runs {@code action} on the writer after what is queued; false when that did not happen within the time. */
+    private boolean run(Runnable action, long waitMillis) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        try {
+            if (!queue.offer(new Task(action, done), waitMillis, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+            done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
             throw new IllegalStateException(e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("the log writer did not answer within 10 s");
+            return false;
         }
     }
 
@@ -222,6 +315,7 @@ public final class PenLog implements AutoCloseable {
         network = nextNetwork;
         collector = nextCollector;
         target = value;
+        shownTarget = value;
         fileOpen = file != null;
         networkOpen = network != null;
     }
@@ -239,6 +333,7 @@ public final class PenLog implements AutoCloseable {
         }
         file = null;
         network = null;
+        unflushed.set(0);
         fileOpen = false;
         networkOpen = false;
     }
@@ -298,6 +393,8 @@ public final class PenLog implements AutoCloseable {
             }
             if (file != null) {
                 file.write(line.toBytes());
+                unflushed.incrementAndGet();
+                progress.incrementAndGet();
             }
         } catch (IOException ex) {
             diagnostics.debug(0, "log " + target + ": " + ex.getMessage());
@@ -318,6 +415,8 @@ public final class PenLog implements AutoCloseable {
         if (file != null) {
             try {
                 file.flush();
+                unflushed.set(0);
+                progress.incrementAndGet();
             } catch (IOException e) {
                 diagnostics.debug(0, "log " + target + ": " + e.getMessage());
             }

@@ -10,6 +10,7 @@ import dev.pen.netty.testing.NamedBackend;
 import dev.pen.netty.testing.Programs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -83,6 +84,9 @@ class DistributionIT {
                 Await.until("bin/pen to relay to the backend", START,
                         () -> !pen.isAlive() || "alpha".equals(greeting(port)));
                 assertThat(pen.isAlive()).as("bin/pen running; %s", pen.output()).isTrue();
+                // bin/pen -f execs the JVM, which must exit when out of memory rather than limp on.
+                assertThat(Files.readString(Path.of("/proc/" + pen.pid() + "/cmdline"), StandardCharsets.ISO_8859_1)
+                        .split("\0")).contains("-XX:+ExitOnOutOfMemoryError");
 
                 Run servers = run(script("penctl"), "127.0.0.1:" + controlPort, "servers");
                 assertThat(servers.status()).as(servers.err()).isZero();

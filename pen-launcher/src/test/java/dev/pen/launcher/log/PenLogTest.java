@@ -7,6 +7,7 @@ import dev.pen.api.ConnectionInfo;
 import dev.pen.api.ConnectionLog;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.RandomAccessFile;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class PenLogTest {
-    private final Diagnostics diagnostics = new Diagnostics(() -> 0, new PrintStream(new ByteArrayOutputStream()));
+    private final ByteArrayOutputStream shown = new ByteArrayOutputStream();
+    private final Diagnostics diagnostics = new Diagnostics(() -> 0, new PrintStream(shown, true));
     private final PenLog log = new PenLog(diagnostics);
     private final ConnectionLog fileLog = log.listeners().get(0);
     private final ConnectionLog network = log.listeners().get(1);
@@ -92,6 +94,26 @@ class PenLogTest {
         log.flush();
         assertThat(Files.readAllLines(dir.resolve("pen.log.1"))).singleElement().asString().endsWith(" one");
         assertThat(Files.readAllLines(file)).singleElement().asString().endsWith(" two");
+    }
+
+    @Test
+    void closeReturnsPromptlyAndCountsTheLinesNotWrittenWhenTheLogsOutputStandsStill() throws Exception {
+        Path fifo = StalledOutputs.fifo(dir.resolve("pen.log"));
+        // The test holds the only reader and never reads: once the pipe is full, every write blocks.
+        try (RandomAccessFile reader = new RandomAccessFile(fifo.toFile(), "rw")) {
+            log.setTarget(fifo.toString());
+            byte[] text = "a".repeat(100).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 20_000; i++) {
+                fileLog.clientData(connection("127.0.0.2", "127.0.0.3"), text);
+            }
+            long start = System.nanoTime();
+            log.close();
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(tookMillis).isLessThan(PenLog.CLOSE_WAIT_MILLIS + 500);
+            diagnostics.flush();
+            assertThat(shown.toString(StandardCharsets.UTF_8))
+                    .containsPattern("log .*pen\\.log: \\d+ lines not written \\(its output stood still");
+        }
     }
 
     @Test

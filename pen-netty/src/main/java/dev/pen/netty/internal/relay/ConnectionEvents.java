@@ -4,6 +4,7 @@ import dev.pen.api.ConnectionLog;
 import dev.pen.netty.internal.select.BackendSlot;
 import dev.pen.netty.internal.select.ServerSelector;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -24,6 +25,8 @@ public final class ConnectionEvents {
     private final ServerSelector selector;
     private final ConnectionLog[] logs;
     private final ClientDataLogs dataLogs;
+    /** The listeners that may want every byte relayed (pen's traffic dumps); usually none. */
+    private final ConnectionLog[] byteLogs;
     private final LongAdder relayed = new LongAdder();
     private final LongAdder refused = new LongAdder();
     private final LongAdder failed = new LongAdder();
@@ -34,6 +37,7 @@ public final class ConnectionEvents {
         this.selector = selector;
         this.logs = logs.toArray(new ConnectionLog[0]);
         this.dataLogs = new ClientDataLogs(logs);
+        this.byteLogs = logs.stream().filter(ConnectionLog::mayWantRelayedBytes).toArray(ConnectionLog[]::new);
     }
 
     ServerSelector selector() {
@@ -102,6 +106,28 @@ public final class ConnectionEvents {
         if (dataLogs.any() && data.isReadable()) {
             dataLogs.deliver(c, data);
         }
+    }
+
+    /** {@code data} is being passed on, either way: a copy goes to the listeners that want every byte now. */
+    public void relayed(ConnectionFigures c, boolean fromClient, ByteBuf data) {
+        if (byteLogs.length == 0) {
+            return;
+        }
+        for (ConnectionLog log : byteLogs) {
+            if (log.wantsRelayedBytes()) {
+                log.relayed(c, fromClient, ByteBufUtil.getBytes(data));
+            }
+        }
+    }
+
+    /** True when some listener wants every byte relayed now (then nothing may bypass the relay). */
+    public boolean relayedBytesWantedNow() {
+        for (ConnectionLog log : byteLogs) {
+            if (log.wantsRelayedBytes()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code n} bytes went from the client to the backend. */

@@ -242,6 +242,7 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
             return;
         }
         events.clientData(this, data);
+        events.relayed(this, true, data);
         events.countFromClient(this, data.readableBytes());
         backend.write(data, backend.voidPromise());
         if (spliceable && clientToBackend == null && bytesFromClient >= SPLICE_AFTER && mayStartSplice()) {
@@ -252,7 +253,8 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
 
     private boolean mayStartSplice() {
         return counted != null && backend.isActive() && !ChosenTransport.isUnix(backend.remoteAddress())
-                && !ChosenTransport.isUnix(client.localAddress()) && !events.dataLogs().wantedNow();
+                && !ChosenTransport.isUnix(client.localAddress()) && !events.dataLogs().wantedNow()
+                && !events.relayedBytesWantedNow();
     }
 
     void clientReadComplete() {
@@ -262,6 +264,7 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
     }
 
     void fromBackend(ByteBuf data) {
+        events.relayed(this, false, data);
         events.countToClient(this, data.readableBytes());
         client.write(data, client.voidPromise());
         if (spliceable && backendToClient == null && bytesToClient >= SPLICE_AFTER && mayStartSplice()) {

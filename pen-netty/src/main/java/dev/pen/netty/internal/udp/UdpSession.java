@@ -152,6 +152,7 @@ public final class UdpSession extends dev.pen.netty.internal.relay.ConnectionFig
             data.release(); // a datagram the socket cannot take now is lost, as the network may lose it
             return;
         }
+        events.relayed(this, true, data);
         events.countFromClient(this, data.readableBytes());
         upstream.write(data, upstream.voidPromise());
     }
@@ -163,6 +164,7 @@ public final class UdpSession extends dev.pen.netty.internal.relay.ConnectionFig
             data.release();
             return;
         }
+        events.relayed(this, false, data);
         events.countToClient(this, data.readableBytes());
         listener.writeAndFlush(new DatagramPacket(data, client), listener.voidPromise());
     }
