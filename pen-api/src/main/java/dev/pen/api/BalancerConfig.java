@@ -1,5 +1,6 @@
 package dev.pen.api;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +28,12 @@ public final class BalancerConfig {
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
     /** The most server slots a config may hold (indexes 0 to {@code MAX_SLOTS - 1}). */
     public static final int MAX_SLOTS = 10_000;
+    /** pen's default for {@link #maxPendingConnects()}. */
+    public static final int DEFAULT_PENDING_CONNECTS = 100;
+    /** pen's default for {@link #acceptBatch()} (its -m). */
+    public static final int DEFAULT_ACCEPT_BATCH = 100;
+    /** The upper bound of {@link #maxPendingConnects()} and {@link #acceptBatch()}. */
+    public static final int MAX_COUNT = 1_048_576;
 
     private final Address listen;
     private final List<Backend> backends;
@@ -50,6 +57,13 @@ public final class BalancerConfig {
     private final Duration idleTimeout;
     private final Duration firstByteTimeout;
     private final Duration handshakeTimeout;
+    private final boolean keepAlive;
+    private final InetAddress sourceAddress;
+    private final boolean transparent;
+    private final FastClose fastClose;
+    private final int maxPendingConnects;
+    private final int acceptBatch;
+    private final boolean dummy;
 
     private BalancerConfig(Builder b, Address listen, List<Backend> backends, Backend emergency, Backend abuse) {
         this.listen = listen;
@@ -74,6 +88,13 @@ public final class BalancerConfig {
         this.idleTimeout = b.idleTimeout;
         this.firstByteTimeout = b.firstByteTimeout;
         this.handshakeTimeout = b.handshakeTimeout;
+        this.keepAlive = b.keepAlive;
+        this.sourceAddress = b.sourceAddress;
+        this.transparent = b.transparent;
+        this.fastClose = b.fastClose;
+        this.maxPendingConnects = b.maxPendingConnects;
+        this.acceptBatch = b.acceptBatch;
+        this.dummy = b.dummy;
     }
 
     public static Builder builder() {
@@ -107,6 +128,13 @@ public final class BalancerConfig {
         b.idleTimeout = idleTimeout;
         b.firstByteTimeout = firstByteTimeout;
         b.handshakeTimeout = handshakeTimeout;
+        b.keepAlive = keepAlive;
+        b.sourceAddress = sourceAddress;
+        b.transparent = transparent;
+        b.fastClose = fastClose;
+        b.maxPendingConnects = maxPendingConnects;
+        b.acceptBatch = acceptBatch;
+        b.dummy = dummy;
         return b;
     }
 
@@ -249,6 +277,55 @@ public final class BalancerConfig {
         return handshakeTimeout;
     }
 
+    /** Whether SO_KEEPALIVE is set on each backend connection (pen's {@code keepalive}); default off. */
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    /**
+     * The local address backend connections are made from (pen's {@code source}; the port is chosen by the
+     * system), or {@code null} for the system's choice (the default). It takes precedence over
+     * {@link #transparent()}.
+     */
+    public InetAddress sourceAddress() {
+        return sourceAddress;
+    }
+
+    /**
+     * Whether backend connections of IPv4 clients to IPv4 servers are made from the client's own address (pen's
+     * {@code transparent}, Linux's IP_TRANSPARENT); needs a native transport and CAP_NET_ADMIN, and routing that
+     * brings the servers' answers back through this host. Default off.
+     */
+    public boolean transparent() {
+        return transparent;
+    }
+
+    /** What happens when one side of a TCP connection ends its stream (pen's {@code tcp_fastclose}); default off. */
+    public FastClose fastClose() {
+        return fastClose;
+    }
+
+    /**
+     * The most backend connects in progress at once (pen's {@code pending_max}); while they are, no new client is
+     * accepted, and waiting clients stay in the kernel's backlog. Default 100, as in pen.
+     */
+    public int maxPendingConnects() {
+        return maxPendingConnects;
+    }
+
+    /** The most clients accepted per wakeup of the listener (pen's -m); default 100, as in pen. */
+    public int acceptBatch() {
+        return acceptBatch;
+    }
+
+    /**
+     * Whether the balancer answers each TCP client itself, with pen's fixed {@code HTTP/1.1 200 OK} reply to its
+     * first bytes, instead of relaying it to a server (pen's {@code dummy}, for testing); default off.
+     */
+    public boolean dummy() {
+        return dummy;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof BalancerConfig c && listen.equals(c.listen) && backends.equals(c.backends)
@@ -259,7 +336,10 @@ public final class BalancerConfig {
                 && backlog == c.backlog && reusePort == c.reusePort && tcpNoDelay == c.tcpNoDelay && http == c.http
                 && Objects.equals(tls, c.tls) && udp == c.udp && udpIdleTimeout.equals(c.udpIdleTimeout)
                 && idleTimeout.equals(c.idleTimeout) && firstByteTimeout.equals(c.firstByteTimeout)
-                && handshakeTimeout.equals(c.handshakeTimeout);
+                && handshakeTimeout.equals(c.handshakeTimeout) && keepAlive == c.keepAlive
+                && Objects.equals(sourceAddress, c.sourceAddress) && transparent == c.transparent
+                && fastClose == c.fastClose && maxPendingConnects == c.maxPendingConnects
+                && acceptBatch == c.acceptBatch && dummy == c.dummy;
     }
 
     @Override
@@ -298,6 +378,13 @@ public final class BalancerConfig {
         private Duration idleTimeout = Duration.ZERO;
         private Duration firstByteTimeout = DEFAULT_FIRST_BYTE_TIMEOUT;
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private boolean keepAlive;
+        private InetAddress sourceAddress;
+        private boolean transparent;
+        private FastClose fastClose = FastClose.OFF;
+        private int maxPendingConnects = DEFAULT_PENDING_CONNECTS;
+        private int acceptBatch = DEFAULT_ACCEPT_BATCH;
+        private boolean dummy;
 
         private Builder() {
             Arrays.fill(accessLists, AccessList.empty());
@@ -516,6 +603,56 @@ public final class BalancerConfig {
             return this;
         }
 
+        /** SO_KEEPALIVE on backend connections; see {@link BalancerConfig#keepAlive()}. */
+        public Builder keepAlive(boolean on) {
+            this.keepAlive = on;
+            return this;
+        }
+
+        /** The local address of backend connections, {@code null} for none; see {@link #sourceAddress()}. */
+        public Builder sourceAddress(InetAddress address) {
+            this.sourceAddress = address;
+            return this;
+        }
+
+        /** Connect to backends from the client's address; see {@link BalancerConfig#transparent()}. */
+        public Builder transparent(boolean on) {
+            this.transparent = on;
+            return this;
+        }
+
+        /** pen's {@code tcp_fastclose}; see {@link BalancerConfig#fastClose()}. */
+        public Builder fastClose(FastClose f) {
+            this.fastClose = Objects.requireNonNull(f, "fastClose");
+            return this;
+        }
+
+        /**
+         * The most backend connects in progress at once; see {@link BalancerConfig#maxPendingConnects()}.
+         *
+         * @throws IllegalArgumentException when not from 1 to {@link #MAX_COUNT}
+         */
+        public Builder maxPendingConnects(int n) {
+            this.maxPendingConnects = checkCount("pending connects", n);
+            return this;
+        }
+
+        /**
+         * The most clients accepted per wakeup; see {@link BalancerConfig#acceptBatch()}.
+         *
+         * @throws IllegalArgumentException when not from 1 to {@link #MAX_COUNT}
+         */
+        public Builder acceptBatch(int n) {
+            this.acceptBatch = checkCount("accept batch", n);
+            return this;
+        }
+
+        /** pen's {@code dummy}; see {@link BalancerConfig#dummy()}. */
+        public Builder dummy(boolean on) {
+            this.dummy = on;
+            return this;
+        }
+
         /**
          * Checks everything and returns the config.
          *
@@ -562,6 +699,14 @@ public final class BalancerConfig {
                         + " ms (expected 0 for never, or more)");
             }
             return timeout;
+        }
+
+        private static int checkCount(String name, int n) {
+            if (n < 1 || n > MAX_COUNT) {
+                throw new IllegalArgumentException(
+                        "unexpected " + name + ": " + n + " (expected 1.." + MAX_COUNT + ")");
+            }
+            return n;
         }
 
         private static void checkAcl(int number) {
