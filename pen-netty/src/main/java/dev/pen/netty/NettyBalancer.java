@@ -55,6 +55,9 @@ public final class NettyBalancer implements Balancer {
         this.gate = new AcceptGate(config.limits().maxConnections());
         ConnectionEvents events = new ConnectionEvents(selector, config.connectionLogs());
         this.context = new RelayContext(selector, transport, events, gate);
+        context.check(config);
+        gate.setMaxPending(config.maxPendingConnects());
+        gate.setAcceptBatch(config.acceptBatch());
         context.acceptWith(config.tls() == null ? null : TlsTerminator.load(config.tls()), config);
         this.udp = config.udp() ? new UdpRelay(selector, transport, events, config.udpIdleTimeout()) : null;
         this.group = new MultiThreadIoEventLoopGroup(config.eventLoops(), new DefaultThreadFactory("pen", true),
@@ -122,6 +125,9 @@ public final class NettyBalancer implements Balancer {
         requireSame("event loops", current.eventLoops(), next.eventLoops());
         requireSame("udp", current.udp(), next.udp());
         requireSame("connection logs", current.connectionLogs(), next.connectionLogs());
+        if (next.transparent() && !current.transparent()) {
+            context.check(next);
+        }
         ServerTable table = ServerTable.prepare(next, selector.table(), this::resolve);
         TlsTerminator tls = context.tls();
         if (!Objects.equals(current.tls(), next.tls())) {
@@ -134,6 +140,8 @@ public final class NettyBalancer implements Balancer {
         selector.apply(table);
         context.acceptWith(tls, next);
         gate.setMax(next.limits().maxConnections());
+        gate.setMaxPending(next.maxPendingConnects());
+        gate.setAcceptBatch(next.acceptBatch());
         if (udp != null) {
             udp.setIdleTimeout(next.udpIdleTimeout());
         }
@@ -233,6 +241,11 @@ public final class NettyBalancer implements Balancer {
     /** The state shared by this balancer's connections, for this module's tests. */
     RelayContext relayContext() {
         return context;
+    }
+
+    /** The listening channel, for this module's tests. */
+    io.netty.channel.Channel listenerChannel() {
+        return listener.channel();
     }
 
     /** The transport in use. */
