@@ -11,16 +11,8 @@ public final class Settings {
     volatile int debug;
     boolean ascii;
     int controlAcl;
-    int tarpitAcl = -1;
     int idlersWanted;
-    int pendingMax = 100;
-    String tcpFastclose = "off";
-    boolean tcpNodelay;
-    boolean keepalive;
-    boolean transparent;
-    boolean dummy;
     boolean abortOnError;
-    String source;
     /** The listen address exactly as given (pen echoes it), or null. */
     String listen;
     /** The -C value exactly as given, or null. */
