@@ -293,8 +293,8 @@ public final class BalancerConfig {
 
     /**
      * Whether backend connections of IPv4 clients to IPv4 servers are made from the client's own address (pen's
-     * {@code transparent}, Linux's IP_TRANSPARENT); needs a native transport and CAP_NET_ADMIN, and routing that
-     * brings the servers' answers back through this host. Default off.
+     * {@code transparent}, Linux's IP_TRANSPARENT); needs a native transport, CAP_NET_ADMIN or CAP_NET_RAW, and
+     * routing that brings the servers' answers back through this host. Default off.
      */
     public boolean transparent() {
         return transparent;

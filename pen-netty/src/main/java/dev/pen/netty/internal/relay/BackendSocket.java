@@ -66,7 +66,7 @@ final class BackendSocket {
         } catch (ChannelException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalArgumentException("transparent: can't set IP_TRANSPARENT: " + cause.getMessage()
-                    + " (expected the capability CAP_NET_ADMIN)");
+                    + " (expected the capability CAP_NET_ADMIN or CAP_NET_RAW)");
         } finally {
             probe.unsafe().closeForcibly();
         }
@@ -122,8 +122,8 @@ final class BackendSocket {
         try {
             ch.config().setOption(ipTransparent, true);
         } catch (ChannelException e) {
-            report(transparentWarned, "transparent: can't set IP_TRANSPARENT for client {} (needs CAP_NET_ADMIN): {}",
-                    client, e.getCause() != null ? e.getCause() : e);
+            report(transparentWarned, "transparent: can't set IP_TRANSPARENT for client {} (needs CAP_NET_ADMIN or "
+                    + "CAP_NET_RAW): {}", client, e.getCause() != null ? e.getCause() : e);
             return null;
         }
         return new InetSocketAddress(c.getAddress(), 0);
