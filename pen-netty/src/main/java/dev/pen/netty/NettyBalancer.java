@@ -60,6 +60,9 @@ public final class NettyBalancer implements Balancer {
         gate.setAcceptBatch(config.acceptBatch());
         context.acceptWith(config.tls() == null ? null : TlsTerminator.load(config.tls()), config);
         this.udp = config.udp() ? new UdpRelay(selector, transport, events, config.udpIdleTimeout()) : null;
+        if (udp != null) {
+            udp.setSource(config.sourceAddress());
+        }
         this.group = new MultiThreadIoEventLoopGroup(config.eventLoops(), new DefaultThreadFactory("pen", true),
                 transport.ioHandlerFactory().get());
         this.listener = new Listener(transport, group, context, udp);
@@ -144,6 +147,7 @@ public final class NettyBalancer implements Balancer {
         gate.setAcceptBatch(next.acceptBatch());
         if (udp != null) {
             udp.setIdleTimeout(next.udpIdleTimeout());
+            udp.setSource(next.sourceAddress());
         }
         config = next;
         if (metrics != null) {

@@ -73,7 +73,7 @@ public final class UdpSession extends dev.pen.netty.internal.relay.ConnectionFig
                 .channel(relay.transport.datagramChannel())
                 .option(io.netty.channel.ChannelOption.RECVBUF_ALLOCATOR, UdpRelay.datagramAllocator())
                 .handler(new UpstreamHandler())
-                .connect(slot.address());
+                .connect(slot.address(), relay.localFor(slot.address()));
         upstream = f.channel();
         f.addListener((ChannelFutureListener) this::connectDone);
     }

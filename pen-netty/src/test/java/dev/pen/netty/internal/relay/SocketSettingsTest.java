@@ -162,6 +162,23 @@ class SocketSettingsTest {
 
     @ParameterizedTest
     @MethodSource("transports")
+    void udpDatagramsReachTheServerFromTheSourceAddress(Transport transport) throws Exception {
+        java.net.DatagramSocket server = keep(new java.net.DatagramSocket(
+                new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0)));
+        server.setSoTimeout(10_000);
+        InetAddress source = InetAddress.getByName("127.0.0.2");
+        Balancer lb = balancer(transport, "127.0.0.1:" + server.getLocalPort(),
+                b -> b.udp(true).sourceAddress(source));
+        java.net.DatagramSocket client = keep(new java.net.DatagramSocket(
+                new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0)));
+        client.send(new java.net.DatagramPacket(new byte[] {'x'}, 1, lb.localAddress()));
+        java.net.DatagramPacket seen = new java.net.DatagramPacket(new byte[16], 16);
+        server.receive(seen);
+        assertThat(seen.getAddress().getHostAddress()).isEqualTo("127.0.0.2");
+    }
+
+    @ParameterizedTest
+    @MethodSource("transports")
     void aSourceAddressThatCannotBeBoundStillConnects(Transport transport) throws Exception {
         ServerSocket server = backendSocket();
         // An address this host does not have (TEST-NET-1) cannot be bound: pen then connects from the system's choice.
@@ -180,7 +197,7 @@ class SocketSettingsTest {
         try {
             lb = balancer(transport, "127.0.0.1:" + server.getLocalPort(), b -> b.transparent(true));
         } catch (IllegalArgumentException e) {
-            // Without CAP_NET_ADMIN or CAP_NET_RAW the start is refused with the reason; that is all there is to see then.
+            // Without CAP_NET_ADMIN or CAP_NET_RAW the start is refused with the reason; that is all to see then.
             assertThat(e).hasMessageStartingWith("transparent: can't set IP_TRANSPARENT: ")
                     .hasMessageEndingWith("(expected the capability CAP_NET_ADMIN or CAP_NET_RAW)");
             assumeTrue(false, "no CAP_NET_ADMIN nor CAP_NET_RAW: " + e.getMessage());
