@@ -1,6 +1,7 @@
 package dev.pen.api;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +31,12 @@ public final class BalancerConfig {
     public static final int MAX_SLOTS = 10_000;
     /** The longest {@link #name()} accepted, in characters. */
     public static final int MAX_NAME_LENGTH = 200;
+    /** pen's default for {@link #maxPendingConnects()}. */
+    public static final int DEFAULT_PENDING_CONNECTS = 100;
+    /** pen's default for {@link #acceptBatch()} (its -m). */
+    public static final int DEFAULT_ACCEPT_BATCH = 100;
+    /** The upper bound of {@link #maxPendingConnects()} and {@link #acceptBatch()}. */
+    public static final int MAX_COUNT = 1_048_576;
 
     private final Address listen;
     private final List<Backend> backends;
@@ -58,6 +65,13 @@ public final class BalancerConfig {
     private final String name;
     /** A Micrometer {@code MeterRegistry}, or null; held as Object so that this class never links Micrometer. */
     private final Object meterRegistry;
+    private final boolean keepAlive;
+    private final InetAddress sourceAddress;
+    private final boolean transparent;
+    private final FastClose fastClose;
+    private final int maxPendingConnects;
+    private final int acceptBatch;
+    private final boolean dummy;
 
     private BalancerConfig(Builder b, Address listen, List<Backend> backends, Backend emergency, Backend abuse) {
         this.listen = listen;
@@ -86,6 +100,13 @@ public final class BalancerConfig {
         this.stateListeners = List.copyOf(b.stateListeners);
         this.name = b.name;
         this.meterRegistry = b.meterRegistry;
+        this.keepAlive = b.keepAlive;
+        this.sourceAddress = b.sourceAddress;
+        this.transparent = b.transparent;
+        this.fastClose = b.fastClose;
+        this.maxPendingConnects = b.maxPendingConnects;
+        this.acceptBatch = b.acceptBatch;
+        this.dummy = b.dummy;
     }
 
     public static Builder builder() {
@@ -123,6 +144,13 @@ public final class BalancerConfig {
         b.stateListeners.addAll(stateListeners);
         b.name = name;
         b.meterRegistry = meterRegistry;
+        b.keepAlive = keepAlive;
+        b.sourceAddress = sourceAddress;
+        b.transparent = transparent;
+        b.fastClose = fastClose;
+        b.maxPendingConnects = maxPendingConnects;
+        b.acceptBatch = acceptBatch;
+        b.dummy = dummy;
         return b;
     }
 
@@ -309,6 +337,55 @@ public final class BalancerConfig {
         return meterRegistry != null;
     }
 
+    /** Whether SO_KEEPALIVE is set on each backend connection (pen's {@code keepalive}); default off. */
+    public boolean keepAlive() {
+        return keepAlive;
+    }
+
+    /**
+     * The local address backend connections are made from (pen's {@code source}; the port is chosen by the
+     * system), or {@code null} for the system's choice (the default). It takes precedence over
+     * {@link #transparent()}.
+     */
+    public InetAddress sourceAddress() {
+        return sourceAddress;
+    }
+
+    /**
+     * Whether backend connections of IPv4 clients to IPv4 servers are made from the client's own address (pen's
+     * {@code transparent}, Linux's IP_TRANSPARENT); needs a native transport, CAP_NET_ADMIN or CAP_NET_RAW, and
+     * routing that brings the servers' answers back through this host. Default off.
+     */
+    public boolean transparent() {
+        return transparent;
+    }
+
+    /** What happens when one side of a TCP connection ends its stream (pen's {@code tcp_fastclose}); default off. */
+    public FastClose fastClose() {
+        return fastClose;
+    }
+
+    /**
+     * The most backend connects in progress at once (pen's {@code pending_max}); while they are, no new client is
+     * accepted, and waiting clients stay in the kernel's backlog. Default 100, as in pen.
+     */
+    public int maxPendingConnects() {
+        return maxPendingConnects;
+    }
+
+    /** The most clients accepted per wakeup of the listener (pen's -m); default 100, as in pen. */
+    public int acceptBatch() {
+        return acceptBatch;
+    }
+
+    /**
+     * Whether the balancer answers each TCP client itself, with pen's fixed {@code HTTP/1.1 200 OK} reply to its
+     * first bytes, instead of relaying it to a server (pen's {@code dummy}, for testing); default off.
+     */
+    public boolean dummy() {
+        return dummy;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof BalancerConfig c && listen.equals(c.listen) && backends.equals(c.backends)
@@ -321,7 +398,10 @@ public final class BalancerConfig {
                 && idleTimeout.equals(c.idleTimeout) && firstByteTimeout.equals(c.firstByteTimeout)
                 && handshakeTimeout.equals(c.handshakeTimeout) && healthCheck.equals(c.healthCheck)
                 && stateListeners.equals(c.stateListeners) && Objects.equals(name, c.name)
-                && meterRegistry == c.meterRegistry;
+                && meterRegistry == c.meterRegistry && keepAlive == c.keepAlive
+                && Objects.equals(sourceAddress, c.sourceAddress) && transparent == c.transparent
+                && fastClose == c.fastClose && maxPendingConnects == c.maxPendingConnects
+                && acceptBatch == c.acceptBatch && dummy == c.dummy;
     }
 
     @Override
@@ -365,6 +445,13 @@ public final class BalancerConfig {
         private final List<BackendStateListener> stateListeners = new ArrayList<>();
         private String name;
         private Object meterRegistry;
+        private boolean keepAlive;
+        private InetAddress sourceAddress;
+        private boolean transparent;
+        private FastClose fastClose = FastClose.OFF;
+        private int maxPendingConnects = DEFAULT_PENDING_CONNECTS;
+        private int acceptBatch = DEFAULT_ACCEPT_BATCH;
+        private boolean dummy;
 
         private Builder() {
             Arrays.fill(accessLists, AccessList.empty());
@@ -601,6 +688,30 @@ public final class BalancerConfig {
             return this;
         }
 
+        /** SO_KEEPALIVE on backend connections; see {@link BalancerConfig#keepAlive()}. */
+        public Builder keepAlive(boolean on) {
+            this.keepAlive = on;
+            return this;
+        }
+
+        /** The local address of backend connections, {@code null} for none; see {@link #sourceAddress()}. */
+        public Builder sourceAddress(InetAddress address) {
+            this.sourceAddress = address;
+            return this;
+        }
+
+        /** Connect to backends from the client's address; see {@link BalancerConfig#transparent()}. */
+        public Builder transparent(boolean on) {
+            this.transparent = on;
+            return this;
+        }
+
+        /** pen's {@code tcp_fastclose}; see {@link BalancerConfig#fastClose()}. */
+        public Builder fastClose(FastClose f) {
+            this.fastClose = Objects.requireNonNull(f, "fastClose");
+            return this;
+        }
+
         /**
          * The balancer's name, the {@code balancer} tag of its meters (see {@link BalancerConfig#name()});
          * {@code null} goes back to the default, the listen address.
@@ -626,6 +737,16 @@ public final class BalancerConfig {
         }
 
         /**
+         * The most backend connects in progress at once; see {@link BalancerConfig#maxPendingConnects()}.
+         *
+         * @throws IllegalArgumentException when not from 1 to {@link #MAX_COUNT}
+         */
+        public Builder maxPendingConnects(int n) {
+            this.maxPendingConnects = checkCount("pending connects", n);
+            return this;
+        }
+
+        /**
          * The Micrometer registry for the balancer's meters (connections, bytes, per-server figures and timers,
          * the event loops), each tagged {@code balancer=}{@link BalancerConfig#name()}; {@code null} for none (the
          * default). It cannot change on a running balancer. Micrometer is an optional dependency of pen-api: a
@@ -633,6 +754,22 @@ public final class BalancerConfig {
          */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = registry;
+            return this;
+        }
+
+        /**
+         * The most clients accepted per wakeup; see {@link BalancerConfig#acceptBatch()}.
+         *
+         * @throws IllegalArgumentException when not from 1 to {@link #MAX_COUNT}
+         */
+        public Builder acceptBatch(int n) {
+            this.acceptBatch = checkCount("accept batch", n);
+            return this;
+        }
+
+        /** pen's {@code dummy}; see {@link BalancerConfig#dummy()}. */
+        public Builder dummy(boolean on) {
+            this.dummy = on;
             return this;
         }
 
@@ -682,6 +819,14 @@ public final class BalancerConfig {
                         + " ms (expected 0 for never, or more)");
             }
             return timeout;
+        }
+
+        private static int checkCount(String name, int n) {
+            if (n < 1 || n > MAX_COUNT) {
+                throw new IllegalArgumentException(
+                        "unexpected " + name + ": " + n + " (expected 1.." + MAX_COUNT + ")");
+            }
+            return n;
         }
 
         private static void checkAcl(int number) {

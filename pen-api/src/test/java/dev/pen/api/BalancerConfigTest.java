@@ -16,7 +16,45 @@ class BalancerConfigTest {
                 .limits(Limits.DEFAULT.withClientTableSize(16)).strategy(Strategy.weight())
                 .accessList(2, AccessList.empty().with(AccessList.Entry.parse("deny", "10.0.0.1", null)))
                 .clientAcl(2).transport(Transport.NIO).eventLoops(2).backlog(64).reusePort(true).tcpNoDelay(false)
-                .http(true).tls(TlsSettings.of(Path.of("cert.pem"))).udpIdleTimeout(Duration.ofSeconds(5)).build();
+                .http(true).tls(TlsSettings.of(Path.of("cert.pem"))).udpIdleTimeout(Duration.ofSeconds(5))
+                .keepAlive(true).sourceAddress(java.net.InetAddress.getLoopbackAddress()).transparent(true)
+                .fastClose(FastClose.UP).maxPendingConnects(7).acceptBatch(3).dummy(true).build();
+    }
+
+    @Test
+    void everySocketSettingTakesPartInEquality() {
+        BalancerConfig config = full();
+        assertThat(config.toBuilder().keepAlive(false).build()).isNotEqualTo(config);
+        assertThat(config.toBuilder().sourceAddress(null).build()).isNotEqualTo(config);
+        assertThat(config.toBuilder().transparent(false).build()).isNotEqualTo(config);
+        assertThat(config.toBuilder().fastClose(FastClose.BOTH).build()).isNotEqualTo(config);
+        assertThat(config.toBuilder().maxPendingConnects(8).build()).isNotEqualTo(config);
+        assertThat(config.toBuilder().acceptBatch(4).build()).isNotEqualTo(config);
+        assertThat(config.toBuilder().dummy(false).build()).isNotEqualTo(config);
+    }
+
+    @Test
+    void pendingConnectsAndAcceptBatchHaveBoundsAndPensDefaults() {
+        BalancerConfig config = BalancerConfig.builder().listen("80").build();
+        assertThat(config.maxPendingConnects()).isEqualTo(100);
+        assertThat(config.acceptBatch()).isEqualTo(100);
+        assertThat(config.fastClose()).isEqualTo(FastClose.OFF);
+        assertThatThrownBy(() -> BalancerConfig.builder().maxPendingConnects(0))
+                .hasMessage("unexpected pending connects: 0 (expected 1..1048576)");
+        assertThatThrownBy(() -> BalancerConfig.builder().acceptBatch(BalancerConfig.MAX_COUNT + 1))
+                .hasMessage("unexpected accept batch: 1048577 (expected 1..1048576)");
+    }
+
+    @Test
+    void fastCloseReadsPensWords() {
+        assertThat(FastClose.parse("up").onServerEnd()).isTrue();
+        assertThat(FastClose.parse("up").onClientEnd()).isFalse();
+        assertThat(FastClose.parse("down").onClientEnd()).isTrue();
+        assertThat(FastClose.parse("both").onClientEnd()).isTrue();
+        assertThat(FastClose.parse("both").onServerEnd()).isTrue();
+        assertThat(FastClose.OFF.penName()).isEqualTo("off");
+        assertThatThrownBy(() -> FastClose.parse("sideways"))
+                .hasMessage("unexpected fast close 'sideways' (expected up, down, both or off)");
     }
 
     @Test

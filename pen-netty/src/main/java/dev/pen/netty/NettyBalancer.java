@@ -64,8 +64,14 @@ public final class NettyBalancer implements Balancer {
             this.gate = new AcceptGate(config.limits().maxConnections());
             ConnectionEvents events = new ConnectionEvents(selector, config.connectionLogs());
             this.context = new RelayContext(selector, transport, events, gate);
+            context.check(config);
+            gate.setMaxPending(config.maxPendingConnects());
+            gate.setAcceptBatch(config.acceptBatch());
             context.acceptWith(config.tls() == null ? null : TlsTerminator.load(config.tls()), config);
             this.udp = config.udp() ? new UdpRelay(selector, transport, events, config.udpIdleTimeout()) : null;
+            if (udp != null) {
+                udp.setSource(config.sourceAddress());
+            }
             this.listener = new Listener(transport, group, context, udp);
             listener.bind(config);
             this.checks = new HealthChecks(transport, group, stateEvents);
@@ -164,6 +170,9 @@ public final class NettyBalancer implements Balancer {
         if (!defaultNames) {
             requireSame("name", current.name(), next.name());
         }
+        if (next.transparent() && !current.transparent()) {
+            context.check(next);
+        }
         ServerTable table = ServerTable.prepare(next, selector.table(), this::resolve);
         TlsTerminator tls = context.tls();
         if (!Objects.equals(current.tls(), next.tls())) {
@@ -176,8 +185,11 @@ public final class NettyBalancer implements Balancer {
         selector.apply(table);
         context.acceptWith(tls, next);
         gate.setMax(next.limits().maxConnections());
+        gate.setMaxPending(next.maxPendingConnects());
+        gate.setAcceptBatch(next.acceptBatch());
         if (udp != null) {
             udp.setIdleTimeout(next.udpIdleTimeout());
+            udp.setSource(next.sourceAddress());
         }
         config = next;
         checks.apply(selector.table(), next);
@@ -276,6 +288,11 @@ public final class NettyBalancer implements Balancer {
     /** The state shared by this balancer's connections, for this module's tests. */
     RelayContext relayContext() {
         return context;
+    }
+
+    /** The listening channel, for this module's tests. */
+    io.netty.channel.Channel listenerChannel() {
+        return listener.channel();
     }
 
     /** The transport in use. */

@@ -12,4 +12,9 @@ public final class TestAccess {
     public static RelayContext context(Balancer balancer) {
         return ((NettyBalancer) balancer).relayContext();
     }
+
+    /** The listening channel. */
+    public static io.netty.channel.Channel listener(Balancer balancer) {
+        return ((NettyBalancer) balancer).listenerChannel();
+    }
 }

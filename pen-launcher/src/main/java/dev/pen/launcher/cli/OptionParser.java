@@ -99,6 +99,10 @@ public final class OptionParser {
                     o.notices.add("multi_accept bumped to 1");
                     n = 1;
                 }
+                if (n > dev.pen.api.BalancerConfig.MAX_COUNT) {
+                    throw CommandLineException.badValue("pen: -m: unexpected value " + n + " (expected at most "
+                            + dev.pen.api.BalancerConfig.MAX_COUNT + ")");
+                }
                 o.multiAccept = n;
             }
             case 'p' -> o.pidFile = nonEmpty(letter, value, "a file name");

@@ -26,10 +26,13 @@ final class AclCommands {
                     settings.controlAcl = w.number(0, 0, AccessList.LISTS - 1, ACL_NUMBER, settings.controlAcl);
                     return settings.controlAcl + "\n";
                 }),
-                // pen's reply has no newline.
-                Command.query("tarpit_acl", "[N]: the tarpit access list, -1 for none (recorded only)", w -> {
-                    settings.tarpitAcl = w.number(0, -1, AccessList.LISTS - 1, "an acl number -1..9", settings.tarpitAcl);
-                    return "tarpit_acl = " + settings.tarpitAcl;
+                // The tarpit is part of direct server return, which this balancer does not have; the query keeps
+                // pen's reply (no newline).
+                Command.query("tarpit_acl", "direct server return's tarpit (not supported)", w -> {
+                    if (w.arg(0) != null) {
+                        return "tarpit_acl: direct server return is not supported by this balancer; ignored\n";
+                    }
+                    return "tarpit_acl = -1";
                 }));
     }
 

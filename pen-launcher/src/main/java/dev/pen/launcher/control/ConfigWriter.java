@@ -15,8 +15,10 @@ import java.util.List;
 /**
  * pen's {@code write}: the configuration as the commands that {@code -F} reads back, in pen's layout, from the
  * one configuration value and the launcher's {@link Settings}. A setting pen does not have is written only when it
- * is not the default, so a file written by a balancer using none of them is pen's file: the health checks as a
- * {@code check ...} line and {@code server N ... check ...} pairs, the settings given and nothing else.
+ * is not the default, so a file written by a balancer using none of them is pen's file; so are pen's settings that
+ * pen leaves out ({@code keepalive}, {@code source}, {@code transparent}, {@code pending_max}, {@code dummy}, -m
+ * as {@code multi_accept}). The health checks are a {@code check ...} line and {@code server N ... check ...}
+ * pairs, the settings given and nothing else.
  */
 final class ConfigWriter {
     private ConfigWriter() {
@@ -46,6 +48,9 @@ final class ConfigWriter {
         s.append("client_acl ").append(c.clientAcl()).append('\n');
         s.append("control_acl ").append(settings.controlAcl).append('\n');
         s.append("debug ").append(settings.debug).append('\n');
+        if (c.dummy()) {
+            s.append("dummy\n");
+        }
         s.append(m.hash() ? "hash\n" : "no hash\n");
         s.append(c.http() && !c.udp() ? "http\n" : "no http\n");
         if (c.udp() && !c.udpIdleTimeout().equals(BalancerConfig.DEFAULT_UDP_IDLE_TIMEOUT)) {
@@ -56,18 +61,33 @@ final class ConfigWriter {
         }
         timeout(s, "first_byte_timeout", c.firstByteTimeout(), BalancerConfig.DEFAULT_FIRST_BYTE_TIMEOUT);
         timeout(s, "handshake_timeout", c.handshakeTimeout(), BalancerConfig.DEFAULT_HANDSHAKE_TIMEOUT);
+        if (c.keepAlive()) {
+            s.append("keepalive\n");
+        }
         s.append(settings.log != null ? "log " + settings.log + "\n" : "no log\n");
+        if (c.acceptBatch() != BalancerConfig.DEFAULT_ACCEPT_BATCH) {
+            s.append("multi_accept ").append(c.acceptBatch()).append('\n');
+        }
+        if (c.maxPendingConnects() != BalancerConfig.DEFAULT_PENDING_CONNECTS) {
+            s.append("pending_max ").append(c.maxPendingConnects()).append('\n');
+        }
         s.append(m.roundRobin() ? "roundrobin\n" : "no roundrobin\n");
         for (int i = 0; i < c.backendSlots(); i++) {
             int index = i;
             c.backend(i).ifPresent(be -> server(s, index, be));
         }
         TlsCommands.write(s, c.tls());
+        if (c.sourceAddress() != null) {
+            s.append("source ").append(c.sourceAddress().getHostAddress()).append('\n');
+        }
         s.append(m.stubborn() ? "stubborn\n" : "no stubborn\n");
-        s.append("tcp_fastclose ").append(settings.tcpFastclose).append('\n');
-        s.append(settings.tcpNodelay ? "tcp_nodelay\n" : "no tcp_nodelay\n");
+        s.append("tcp_fastclose ").append(c.fastClose().penName()).append('\n');
+        s.append(c.tcpNoDelay() ? "tcp_nodelay\n" : "no tcp_nodelay\n");
         s.append("timeout ").append(l.connectTimeout().toSeconds()).append('\n');
         s.append("tracking ").append(l.trackingTime().toSeconds()).append('\n');
+        if (c.transparent()) {
+            s.append("transparent\n");
+        }
         s.append(settings.webStats != null ? "web_stats " + settings.webStats + "\n" : "no web_stats\n");
         s.append(m.weight() ? "weight\n" : "no weight\n");
         s.append(m.prio() ? "prio\n" : "no prio\n");

@@ -12,13 +12,13 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * pen's command language (what penctl sends, what {@code -o}/{@code -O} give, what {@code -F} files and {@code
- * include} hold): one line in, pen's reply text out. A command is looked up in a table that each feature fills
- * ({@link ModeCommands}, {@link ServerCommands}, {@link AclCommands}, {@link ConnectionCommands}, {@link
- * LauncherCommands}, {@link TunableCommands}, {@link TlsCommands}); it turns the configuration in force into the
- * next one and a reply, and the next one is applied with one {@link ControlHost#update}. Unlike pen it checks every
- * argument: a bad one, or a configuration the balancer refuses, gets a one-line reply saying what was wrong and
- * changes nothing.
+ * pen's command language (what penctl sends, what {@code -o}/{@code -O} give, what {@code -F} files and
+ * {@code include} hold): one line in, pen's reply text out. A command is looked up in a table that each feature
+ * fills ({@link ModeCommands}, {@link ServerCommands}, {@link AclCommands}, {@link ConnectionCommands},
+ * {@link LauncherCommands}, {@link SocketCommands}, {@link TunableCommands}, {@link TlsCommands}); it turns the
+ * configuration in force into the next one and a reply, and the next one is applied with one
+ * {@link ControlHost#update}. Unlike pen it checks every argument: a bad one, or a configuration the balancer
+ * refuses, gets a one-line reply saying what was wrong and changes nothing.
  *
  * <p>Thread-safe: commands run one at a time, under the {@link Settings} monitor.
  */
@@ -42,7 +42,8 @@ public final class Interpreter {
         this.fileReplies = fileReplies;
         Stream.of(ModeCommands.all(), ServerCommands.all(host), AclCommands.all(settings),
                 ConnectionCommands.all(host), LauncherCommands.all(host, settings, this),
-                TunableCommands.all(host, settings), TlsCommands.all(host)).flatMap(List::stream).forEach(c -> {
+                SocketCommands.all(), TunableCommands.all(host, settings), TlsCommands.all(host))
+                .flatMap(List::stream).forEach(c -> {
                     if (commands.putIfAbsent(c.name(), c) != null) {
                         throw new IllegalStateException("command registered twice: " + c.name());
                     }

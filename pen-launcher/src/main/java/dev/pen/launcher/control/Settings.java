@@ -12,16 +12,8 @@ public final class Settings {
     // Read on relay threads for every traffic dump at debug level 3.
     volatile boolean ascii;
     int controlAcl;
-    int tarpitAcl = -1;
     int idlersWanted;
-    int pendingMax = 100;
-    String tcpFastclose = "off";
-    boolean tcpNodelay;
-    boolean keepalive;
-    boolean transparent;
-    boolean dummy;
     boolean abortOnError;
-    String source;
     /** The listen address exactly as given (pen echoes it), or null. */
     String listen;
     /** The -C value exactly as given, or null. */

@@ -193,6 +193,12 @@ class OptionParserTest {
     }
 
     @Test
+    void multiAcceptHasAnUpperBound() {
+        assertThatThrownBy(() -> parse("-m", "2000000", "8080")).isInstanceOf(CommandLineException.class)
+                .hasMessage("pen: -m: unexpected value 2000000 (expected at most 1048576)");
+    }
+
+    @Test
     void clientAndConnectionTablesOnlyGrow() throws Exception {
         Options o = parse("-c", "100", "-x", "1000", "8080");
         assertThat(o.clients).isEqualTo(2048);

@@ -6,6 +6,7 @@ import dev.pen.api.Address;
 import dev.pen.api.Backend;
 import dev.pen.api.BackendState;
 import dev.pen.api.BalancerConfig;
+import dev.pen.api.FastClose;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -283,6 +284,88 @@ class InterpreterTest {
     }
 
     @Test
+    void socketTunablesChangeTheConfigurationWithoutAReply() {
+        for (String command : List.of("tcp_nodelay", "keepalive", "transparent", "dummy", "tcp_fastclose up",
+                "pending_max 7", "source 127.0.0.2")) {
+            assertThat(pen.execute(command)).as(command).isEmpty();
+        }
+        BalancerConfig c = host.config;
+        assertThat(c.tcpNoDelay()).isTrue();
+        assertThat(c.keepAlive()).isTrue();
+        assertThat(c.transparent()).isTrue();
+        assertThat(c.dummy()).isTrue();
+        assertThat(c.fastClose()).isEqualTo(FastClose.UP);
+        assertThat(c.maxPendingConnects()).isEqualTo(7);
+        assertThat(c.sourceAddress().getHostAddress()).isEqualTo("127.0.0.2");
+        for (String command : List.of("no tcp_nodelay", "no keepalive", "no transparent", "no dummy",
+                "tcp_fastclose off", "no source")) {
+            assertThat(pen.execute(command)).as(command).isEmpty();
+        }
+        c = host.config;
+        assertThat(c.tcpNoDelay() || c.keepAlive() || c.transparent() || c.dummy()).isFalse();
+        assertThat(c.fastClose()).isEqualTo(FastClose.OFF);
+        assertThat(c.sourceAddress()).isNull();
+    }
+
+    @Test
+    void pendingMaxOfZeroOrLessIsOneAsInPenAndWithoutArgumentChangesNothing() {
+        pen.execute("pending_max 0");
+        assertThat(host.config.maxPendingConnects()).isEqualTo(1);
+        pen.execute("pending_max -5");
+        assertThat(host.config.maxPendingConnects()).isEqualTo(1);
+        assertThat(pen.execute("pending_max")).isEmpty();
+        assertThat(host.config.maxPendingConnects()).isEqualTo(1);
+        assertThat(pen.execute("pending_max 2000000"))
+                .isEqualTo("pending_max: unexpected value 2000000 (expected a number, at most 1048576)\n");
+        assertThat(pen.execute("pending_max many"))
+                .isEqualTo("pending_max: unexpected value 'many' (expected a number, at most 1048576)\n");
+    }
+
+    @Test
+    void multiAcceptRepliesItsValueAfterSettingIt() {
+        assertThat(pen.execute("multi_accept")).isEqualTo("100\n");
+        assertThat(pen.execute("multi_accept 8")).isEqualTo("8\n");
+        assertThat(host.config.acceptBatch()).isEqualTo(8);
+        assertThat(pen.execute("multi_accept 0")).startsWith("multi_accept: unexpected value 0");
+        assertThat(host.config.acceptBatch()).isEqualTo(8);
+    }
+
+    @Test
+    void sourceThatCannotBeUsedGetsPensReplyAndKeepsTheOldOne() {
+        pen.execute("source 127.0.0.2");
+        // Not an address, an unknown host, an address this host does not have.
+        for (String bad : List.of("nosuchhost.invalid", "/tmp/socket", "192.0.2.1")) {
+            assertThat(pen.execute("source " + bad)).isEqualTo("unable to set source address to '" + bad + "'");
+        }
+        assertThat(host.config.sourceAddress().getHostAddress()).isEqualTo("127.0.0.2");
+        assertThat(pen.execute("source")).isEqualTo("source: missing argument (expected an IP address)\n");
+    }
+
+    @Test
+    void tarpitAclIsNotSupportedButItsQueryKeepsPensReply() {
+        assertThat(pen.execute("tarpit_acl 3"))
+                .isEqualTo("tarpit_acl: direct server return is not supported by this balancer; ignored\n");
+        assertThat(pen.execute("tarpit_acl")).isEqualTo("tarpit_acl = -1");
+    }
+
+    @Test
+    void socketTunablesAreWrittenAndReadBackToTheSameConfiguration() throws IOException {
+        for (String command : List.of("tcp_nodelay", "keepalive", "transparent", "dummy", "tcp_fastclose both",
+                "pending_max 7", "source 127.0.0.2", "multi_accept 9")) {
+            pen.execute(command);
+        }
+        Path file = dir.resolve("socket.cfg");
+        pen.execute("write " + file);
+        assertThat(Files.readAllLines(file)).contains("tcp_nodelay", "keepalive", "transparent", "dummy",
+                "tcp_fastclose both", "pending_max 7", "source 127.0.0.2", "multi_accept 9");
+        FakeHost again = new FakeHost();
+        Settings s = new Settings();
+        new Interpreter(again, s, fileReplies::add).executeFile(file);
+        assertThat(again.config.toBuilder().listen("0").build())
+                .isEqualTo(host.config.toBuilder().listen("0").build());
+    }
+
+    @Test
     void closeOutOfRangeGivesPensReply() {
         assertThat(pen.execute("close 500")).isEqualTo("Connection 500 out of range\n");
     }
@@ -494,7 +577,8 @@ class InterpreterTest {
     @Test
     void everyBadCommandGetsOneLine() {
         for (String bad : List.of("blacklist soon", "server x", "server 0 colour blue", "acl 12 deny 1.2.3.4",
-                "no acl x", "listen 99999", "client_acl 12", "tcp_fastclose sideways", "server 0 drain")) {
+                "no acl x", "listen 99999", "client_acl 12", "tcp_fastclose sideways", "server 0 drain",
+                "pending_max lots", "multi_accept 0", "source")) {
             assertThat(pen.execute(bad)).as(bad).hasLineCount(1).endsWith("\n");
         }
     }

@@ -85,6 +85,23 @@ class PenctlIT {
     }
 
     @Test
+    void multiAcceptFromTheCommandLineAndDummyFromPenctlTakeEffect() throws Exception {
+        programs.close();
+        programs = new Programs(dir);
+        startPen("-m", "3");
+        assertThat(penctl("multi_accept")).isEqualTo("3\n");
+        assertThat(penctl("dummy")).isEmpty();
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo(
+                    "HTTP/1.1 200 OK\r\nContent-Length: 15\r\nContent-Type: text/html\r\n\r\nUlric was here.");
+        }
+        assertThat(penctl("no dummy")).isEmpty();
+        assertThat(NamedBackends.which(port)).isNotNull();
+    }
+
+    @Test
     void roundRobinSwitchedOnByPenctlTakesEffect() throws Exception {
         String first = NamedBackends.which(port);
         assertThat(NamedBackends.which(port)).isEqualTo(first);

@@ -15,10 +15,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * pen's connection table limit (-x): sits on the listener, counts open connections, and turns accepting off at
- * the limit and on again when a connection ends, leaving waiting clients in the kernel's backlog. Turning reading
- * off alone would let a transport finish the batch of accepts it is in (NIO accepts up to 16 before handing any
- * on): the listener's {@link #allocator()} also ends a batch as soon as it would pass the limit.
+ * pen's connection table limit (-x) and its {@code pending_max}: sits on the listener, counts open connections
+ * and backend connects in progress, and turns accepting off when either is at its limit and on again when a
+ * connection ends or a connect finishes, leaving waiting clients in the kernel's backlog. Turning reading off
+ * alone would let a transport finish the batch of accepts it is in: the listener's {@link #allocator()} also ends
+ * a batch as soon as it would pass a limit, and otherwise after pen's -m accepts.
+ *
+ * <p>A connect is counted from when it starts, which on the client's event loop is while the client is handed on;
+ * with more than one event loop, one batch of accepts may pass the pending limit by what it holds.
  */
 @ChannelHandler.Sharable
 public final class AcceptGate extends ChannelInboundHandlerAdapter {
@@ -30,6 +34,10 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
     static final long ACCEPT_PAUSE_MILLIS = 100;
     private final AtomicInteger open = new AtomicInteger();
     private volatile int max;
+    private final AtomicInteger pending = new AtomicInteger();
+    private volatile int maxPending = dev.pen.api.BalancerConfig.DEFAULT_PENDING_CONNECTS;
+    /** The transport's usual batches of accepts, whose size is pen's -m; shared by every listener this gate sees. */
+    private final ServerChannelRecvByteBufAllocator batches = new ServerChannelRecvByteBufAllocator();
     private volatile Channel listener;
     private volatile ChannelHandlerContext listenerContext;
     /**
@@ -47,11 +55,49 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
 
     public AcceptGate(int max) {
         this.max = max;
+        batches.maxMessagesPerRead(dev.pen.api.BalancerConfig.DEFAULT_ACCEPT_BATCH);
+        // Accept until the backlog is empty or the batch is full, as pen does: epoll would otherwise end each
+        // batch after one accept, taking an accept's descriptor for a short read.
+        batches.respectMaybeMoreData(false);
     }
 
     public void setMax(int newMax) {
         max = newMax;
         update();
+    }
+
+    /** pen's {@code pending_max}: the most backend connects in progress before accepting pauses. */
+    public void setMaxPending(int newMax) {
+        maxPending = newMax;
+        update();
+    }
+
+    /** pen's -m: the most clients accepted per wakeup, from the listener's next wakeup on. */
+    public void setAcceptBatch(int n) {
+        batches.maxMessagesPerRead(n);
+    }
+
+    /** Backend connects in progress now. */
+    public int pending() {
+        return pending.get();
+    }
+
+    /** A backend connect started. */
+    void connectStarted() {
+        if (pending.incrementAndGet() >= maxPending) {
+            update();
+        }
+    }
+
+    /** A backend connect finished, well or not. */
+    void connectEnded() {
+        if (pending.getAndDecrement() >= maxPending) {
+            update();
+        }
+    }
+
+    private boolean full(int unfired) {
+        return open.get() + unfired >= max || pending.get() + unfired >= maxPending;
     }
 
     public int open() {
@@ -67,11 +113,9 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
     /** What the listener reads with: the transport's usual batches of accepts, ended at the limit. */
     public RecvByteBufAllocator allocator() {
         return new RecvByteBufAllocator() {
-            private final RecvByteBufAllocator usual = new ServerChannelRecvByteBufAllocator();
-
             @Override
             public Handle newHandle() {
-                return new GatedHandle((RecvByteBufAllocator.ExtendedHandle) usual.newHandle());
+                return new GatedHandle((RecvByteBufAllocator.ExtendedHandle) batches.newHandle());
             }
         };
     }
@@ -97,12 +141,12 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
 
         @Override
         public boolean continueReading() {
-            return open.get() + unfired < max && super.continueReading();
+            return !full(unfired) && super.continueReading();
         }
 
         @Override
         public boolean continueReading(UncheckedBooleanSupplier maybeMore) {
-            return open.get() + unfired < max && ((RecvByteBufAllocator.ExtendedHandle) delegate()).continueReading(maybeMore);
+            return !full(unfired) && ((RecvByteBufAllocator.ExtendedHandle) delegate()).continueReading(maybeMore);
         }
     }
 
@@ -140,15 +184,17 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
         if (unfired > 0) {
             unfired--;
         }
-        if (open.get() >= max || !held.isEmpty()) {
+        if (full(0) || !held.isEmpty()) {
             held.add((Channel) child);
             ctx.channel().config().setAutoRead(false);
             return;
         }
-        if (open.incrementAndGet() >= max) {
+        open.incrementAndGet();
+        // Usually starts the client's backend connect at once, on this loop: the limits are then up to date.
+        ctx.fireChannelRead(child);
+        if (full(0)) {
             ctx.channel().config().setAutoRead(false);
         }
-        ctx.fireChannelRead(child);
     }
 
     /** The listener this gate is on, or {@code null} before one is bound; for tests in this package. */
@@ -192,11 +238,11 @@ public final class AcceptGate extends ChannelInboundHandlerAdapter {
             return;
         }
         ChannelHandlerContext ctx = listenerContext;
-        while (!held.isEmpty() && open.get() < max && ctx != null) {
+        while (!held.isEmpty() && !full(0) && ctx != null) {
             open.incrementAndGet();
             ctx.fireChannelRead(held.poll());
         }
-        boolean accept = open.get() < max && held.isEmpty() && !acceptPaused;
+        boolean accept = !full(0) && held.isEmpty() && !acceptPaused;
         if (l.config().isAutoRead() != accept) {
             l.config().setAutoRead(accept);
         }

@@ -32,6 +32,8 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
     private boolean finished;
     private java.util.ArrayDeque<ByteBuf> early;
     private ConnectionTimeouts timeouts;
+    /** pen's tcp_fastclose as it was when this client was accepted. */
+    private final dev.pen.api.FastClose fastClose;
 
     /** Bytes a direction relays by copying before it may switch to splice: short exchanges stay exact. */
     static final int SPLICE_AFTER = 64 * 1024;
@@ -48,6 +50,7 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
         this.events = context.events();
         this.client = client;
         this.spliceable = spliceable;
+        this.fastClose = context.fastClose();
     }
 
     // ---- ConnectionInfo ---------------------------------------------------------------------------------------
@@ -145,6 +148,7 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
         ch.config().setConnectTimeoutMillis(context.connectTimeoutMillis());
         context.addBackendHandlers(ch, client, this);
         backend = ch;
+        context.gate().connectStarted();
         ChannelFuture registered = client.eventLoop().register(ch);
         if (registered.isDone()) {
             registeredThenConnect(registered, target); // the usual case: registered inline on this loop
@@ -156,7 +160,7 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
     private void registeredThenConnect(ChannelFuture registered, SocketAddress target) {
         Channel ch = registered.channel();
         if (registered.isSuccess()) {
-            ch.connect(target).addListener(this);
+            context.connectBackend(ch, target, client.remoteAddress()).addListener(this);
         } else {
             ch.unsafe().closeForcibly();
             connectDone(ch.newFailedFuture(registered.cause()));
@@ -170,6 +174,7 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
     }
 
     private void connectDone(ChannelFuture f) {
+        context.gate().connectEnded();
         if (!f.isSuccess()) {
             connectFailed(f.cause());
             return;
@@ -186,6 +191,10 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
             }
             early = null;
             backend.flush();
+        }
+        if (clientEof && fastClose.onClientEnd()) {
+            closeBoth();
+            return;
         }
         if (clientEof) {
             ClosingFlush.shutdownOutputAfterFlush(backend, backendToClient != null);
@@ -342,8 +351,9 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
         if (clientToBackend != null) {
             clientToBackend.inputEnded();
         }
-        if (backendEof) {
-            // Both directions are done: closing sends the last FIN, no half-close is needed first.
+        if (backendEof || (fastClose.onClientEnd() && counted != null)) {
+            // Both directions are done (or pen's tcp_fastclose says not to wait for the other): closing sends
+            // the last FIN, no half-close is needed first.
             closeBoth();
         } else if (backend != null && backend.isActive() && counted != null) {
             ClosingFlush.shutdownOutputAfterFlush(backend, backendToClient != null);
@@ -355,7 +365,7 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
         if (backendToClient != null) {
             backendToClient.inputEnded();
         }
-        if (clientEof) {
+        if (clientEof || fastClose.onServerEnd()) {
             closeBoth();
         } else {
             ClosingFlush.shutdownOutputAfterFlush(client, clientToBackend != null);

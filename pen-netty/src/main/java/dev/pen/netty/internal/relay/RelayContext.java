@@ -1,15 +1,18 @@
 package dev.pen.netty.internal.relay;
 
 import dev.pen.api.BalancerConfig;
+import dev.pen.api.FastClose;
 import dev.pen.netty.internal.http.HttpMode;
 import dev.pen.netty.internal.select.ServerSelector;
 import dev.pen.netty.internal.tls.TlsTerminator;
 import dev.pen.netty.internal.transport.ChosenTransport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
+import java.net.SocketAddress;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What every connection of one balancer shares: the selector, the transport, the event fan-out, the connection
  * gate, the open connections, and the settings read once per accepted connection (TLS, http mode, TCP_NODELAY,
- * timeouts), which a new configuration replaces for connections accepted afterwards.
+ * timeouts, fast close, dummy) or per backend connect (keepalive, source, transparent), which a new configuration
+ * replaces for connections made afterwards.
  */
 public final class RelayContext {
     /** Pending outbound bytes above which the other side stops being read, and below which it resumes. */
@@ -43,6 +47,10 @@ public final class RelayContext {
     private volatile TlsTerminator tls;
     private volatile boolean tcpNoDelay;
     private volatile ConnectionTimeouts.Limits timeouts = ConnectionTimeouts.Limits.NONE;
+    private volatile FastClose fastClose = FastClose.OFF;
+    private volatile boolean dummy;
+    private volatile BackendSocket.Options backendOptions = BackendSocket.Options.NONE;
+    private final BackendSocket backendSocket;
 
     public RelayContext(ServerSelector selector, ChosenTransport transport, ConnectionEvents events, AcceptGate gate) {
         this.selector = selector;
@@ -54,6 +62,7 @@ public final class RelayContext {
         this.ipv4Sockets = transport.socketChannels(ChosenTransport.Family.IPV4);
         this.usualSockets = transport.socketChannels(ChosenTransport.Family.USUAL);
         this.unixSockets = transport.socketChannels(ChosenTransport.Family.UNIX);
+        this.backendSocket = new BackendSocket(transport);
     }
 
     public ServerSelector selector() {
@@ -76,12 +85,41 @@ public final class RelayContext {
         return splice;
     }
 
+    /**
+     * Checks what {@code config} asks of the sockets that this transport and process may not give.
+     *
+     * @throws IllegalArgumentException naming the setting, why not and what is expected
+     */
+    public void check(BalancerConfig config) {
+        if (config.transparent() && !config.udp()) {
+            BackendSocket.checkTransparent(transport);
+        }
+    }
+
     /** The settings for connections accepted from now on; open ones keep what they started with. */
     public void acceptWith(TlsTerminator tlsTerminator, BalancerConfig config) {
         tls = tlsTerminator;
         http.set(config.http() && !config.udp());
         tcpNoDelay = config.tcpNoDelay();
         timeouts = ConnectionTimeouts.Limits.of(config);
+        fastClose = config.fastClose();
+        dummy = config.dummy();
+        backendOptions = BackendSocket.Options.of(config);
+    }
+
+    /** pen's tcp_fastclose for new connections. */
+    FastClose fastClose() {
+        return fastClose;
+    }
+
+    /** Whether new connections get pen's dummy reply instead of a server. */
+    boolean dummy() {
+        return dummy;
+    }
+
+    /** Connects a new backend channel of a client at {@code client} with the settings in force now. */
+    ChannelFuture connectBackend(Channel ch, SocketAddress target, SocketAddress client) {
+        return backendSocket.connect(ch, target, client, backendOptions);
     }
 
     /** The time limits for new connections. */

@@ -6,8 +6,9 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 
 /**
- * The pipeline of an accepted client connection: TLS termination when configured, http mode's header rewriting
- * when on at accept, and the relay. The settings are read once per connection from the {@link RelayContext}.
+ * The pipeline of an accepted client connection: TLS termination when configured, then pen's dummy reply when on
+ * at accept, or else http mode's header rewriting when on at accept and the relay. The settings are read once per
+ * connection from the {@link RelayContext}.
  */
 @ChannelHandler.Sharable
 public final class RelayInitializer extends ChannelInitializer<Channel> {
@@ -22,6 +23,10 @@ public final class RelayInitializer extends ChannelInitializer<Channel> {
         TlsTerminator tls = context.tls();
         if (tls != null) {
             ch.pipeline().addLast("tls", tls.newHandler(ch, context.timeouts().handshakeMillis()));
+        }
+        if (context.dummy()) {
+            ch.pipeline().addLast("dummy", new DummyReply(context));
+            return;
         }
         ChannelHandler forwarded = context.http().newHandler(ch, tls != null);
         if (forwarded != null) {

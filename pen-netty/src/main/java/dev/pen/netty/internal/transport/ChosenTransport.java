@@ -180,6 +180,14 @@ public record ChosenTransport(Transport kind, Supplier<IoHandlerFactory> ioHandl
         }
     }
 
+    /**
+     * Linux's IP_TRANSPARENT as this transport's TCP channels take it (epoll and io_uring), or {@code null} where
+     * the transport has no such option (NIO: the JDK offers none).
+     */
+    public io.netty.channel.ChannelOption<Boolean> ipTransparent() {
+        return kind == Transport.NIO ? null : NativeTransports.ipTransparent(kind);
+    }
+
     /** The socket address type this transport takes for a Unix socket path. */
     public SocketAddress unixAddress(String path) {
         return kind == Transport.NIO ? UnixDomainSocketAddress.of(path) : new DomainSocketAddress(path);

@@ -47,6 +47,12 @@ final class NativeTransports {
                 io.netty.channel.epoll.EpollDatagramChannel.class);
     }
 
+    /** Linux's IP_TRANSPARENT as {@code kind}'s channels take it. */
+    static io.netty.channel.ChannelOption<Boolean> ipTransparent(Transport kind) {
+        return kind == Transport.IO_URING ? io.netty.channel.uring.IoUringChannelOption.IP_TRANSPARENT
+                : io.netty.channel.epoll.EpollChannelOption.IP_TRANSPARENT;
+    }
+
     static void ioUringReusePort(io.netty.bootstrap.AbstractBootstrap<?, ?> b) {
         b.option(io.netty.channel.uring.IoUringChannelOption.SO_REUSEPORT, true);
     }

@@ -48,6 +48,8 @@ public final class UdpRelay {
     private final Map<Long, UdpSession> byId = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile Duration idleTimeout;
+    /** pen's {@code source}: the local address of upstream sockets, or null for the system's choice. */
+    private volatile java.net.InetAddress source;
     // Set when the listener registers, before it can read; read from other threads by close(id).
     volatile Channel listener;
 
@@ -66,6 +68,21 @@ public final class UdpRelay {
     io.netty.channel.ChannelFactory<? extends io.netty.channel.socket.DatagramChannel> upstreams(
             java.net.SocketAddress server) {
         return ChosenTransport.Family.of(server) == ChosenTransport.Family.IPV4 ? ipv4Upstreams : usualUpstreams;
+    }
+
+    /** The local address of upstream sockets opened from now on; null for the system's choice. */
+    public void setSource(java.net.InetAddress address) {
+        source = address;
+    }
+
+    /** The local address an upstream socket to {@code target} binds to, or null for the system's choice. */
+    java.net.SocketAddress localFor(java.net.SocketAddress target) {
+        java.net.InetAddress s = source;
+        // An address of the other family cannot be bound for this server: pen then connects from the system's choice.
+        if (s == null || !(target instanceof InetSocketAddress t) || t.getAddress().getClass() != s.getClass()) {
+            return null;
+        }
+        return new InetSocketAddress(s, 0);
     }
 
     static RecvByteBufAllocator datagramAllocator() {

@@ -88,7 +88,7 @@ public final class UdpSession extends dev.pen.netty.internal.relay.ConnectionFig
                 .channelFactory(relay.upstreams(slot.address()))
                 .option(io.netty.channel.ChannelOption.RECVBUF_ALLOCATOR, UdpRelay.datagramAllocator())
                 .handler(new UpstreamHandler())
-                .connect(slot.address());
+                .connect(slot.address(), relay.localFor(slot.address()));
         upstream = f.channel();
         f.addListener((ChannelFutureListener) this::connectDone);
     }
