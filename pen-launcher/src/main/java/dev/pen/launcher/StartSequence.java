@@ -56,7 +56,7 @@ final class StartSequence {
                 .modes(new Modes(o.hash, o.roundRobin, o.stubborn, o.weight, false))
                 .limits(new Limits(Duration.ofSeconds(o.timeoutSeconds), Duration.ofSeconds(o.blacklistSeconds),
                         o.clients, Duration.ofSeconds(o.trackingSeconds), o.connections))
-                .backlog(o.listenQueue).http(o.http).udp(o.udp).tls(tls(o, err)).healthCheck(o.healthCheck);
+                .backlog(o.listenQueue).reusePort(o.reusePort).http(o.http).udp(o.udp).tls(tls(o, err)).healthCheck(o.healthCheck);
         if (o.firstByteTimeout != null) {
             b.firstByteTimeout(o.firstByteTimeout);
         }
