@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 
 /**
@@ -140,8 +141,23 @@ public interface Balancer extends AutoCloseable {
     void reloadTls();
 
     /**
+     * Stops accepting at once, lets the connections open now finish for up to {@code grace}, then closes what is
+     * left as {@link #close()} does. The listener is closed first, so that a client connecting afterwards is
+     * refused, or taken by another balancer bound to the same port with {@link BalancerConfig#reusePort()}. A
+     * {@link #close()} while the grace runs closes at once. Configuration updates that would bind a listener
+     * again are refused from the call on. In UDP mode the listener carries every session, so sessions end at
+     * once. Idempotent: a later call returns the same future.
+     *
+     * @param grace how long open connections may take to finish, {@link Duration#ZERO} to close at once
+     * @return completes once the balancer is closed, whether its connections finished or were closed
+     * @throws IllegalArgumentException when {@code grace} is negative
+     */
+    CompletableFuture<Void> closeGracefully(Duration grace);
+
+    /**
      * Stops accepting, then closes every connection once what was already relayed has been written (waiting up
-     * to two seconds), and releases the threads. Idempotent.
+     * to two seconds), and releases the threads. Idempotent; during {@link #closeGracefully(Duration)} it ends
+     * the grace at once.
      */
     @Override
     void close();

@@ -26,7 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
@@ -42,7 +42,7 @@ final class Launcher {
     private final PrintStream out;
     private final PrintStream err;
     private final String readyFile;
-    private final CountDownLatch stop = new CountDownLatch(1);
+    private final StopRequests stop = new StopRequests();
     private final ExecutorService signalWork = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "pen-signals");
         t.setDaemon(true);
@@ -156,7 +156,7 @@ final class Launcher {
         }
         penLog = new PenLog(diagnostics);
         Events events = new Events(diagnostics);
-        host = new BalancerHost(initial, settings, diagnostics, penLog, events, stop::countDown, System.out::print);
+        host = new BalancerHost(initial, settings, diagnostics, penLog, events, stop::request, System.out::print);
         List<ConnectionLog> logs = new ArrayList<>(List.of(events, new TrafficDump(diagnostics, settings::ascii)));
         logs.addAll(penLog.listeners());
         BalancerConfig config = StartSequence.configure(o, host, settings, out, logs, List.of(events));
@@ -182,13 +182,16 @@ final class Launcher {
                     : "can't bind local address " + settings.listen() + ": " + m));
         }
         diagnostics.debug(1, "listening on " + live.localAddress() + " with " + config.backendSlots() + " servers");
+        if (config.reusePort()) {
+            Handover.migrateWarning(Handover.MIGRATE_REQ).ifPresent(err::println);
+        }
         openControl(o, settings);
         openAdmin(o, settings);
         writePidFile(o);
         installSignals();
         ready();
         try {
-            stop.await();
+            stop.awaitFirst();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -216,8 +219,9 @@ final class Launcher {
             return;
         }
         try {
-            control = ControlServer.open(o.control, host.interpreter(),
-                    n -> host.config().accessLists().get(n), host);
+            control = Handover.bindRetrying("control port " + o.control, bindWait(o), diagnostics,
+                    () -> ControlServer.open(o.control, host.interpreter(), n -> host.config().accessLists().get(n),
+                            host));
         } catch (IOException | IllegalArgumentException e) {
             throw new StartException("pen: can't open control port " + o.control + ": " + e.getMessage());
         }
@@ -246,12 +250,21 @@ final class Launcher {
             return;
         }
         try {
-            admin = AdminServer.open(o.admin, (PrometheusMeterRegistry) host.config().meterRegistry(), host,
-                    a -> host.config().accessLists().get(settings.controlAcl()).permits(a));
+            admin = Handover.bindRetrying("admin port " + o.admin, bindWait(o), diagnostics,
+                    () -> AdminServer.open(o.admin, (PrometheusMeterRegistry) host.config().meterRegistry(), host,
+                            a -> host.config().accessLists().get(settings.controlAcl()).permits(a)));
         } catch (IllegalStateException e) {
             throw new StartException("pen: can't open admin port " + o.admin + ": " + e.getMessage());
         }
         diagnostics.debug(1, "admin port on " + admin.localAddress());
+    }
+
+    /**
+     * With --grace, a port still held by the process this one replaces is waited for: that one closes it first
+     * when stopped, then takes up to its grace.
+     */
+    private static java.time.Duration bindWait(Options o) {
+        return o.grace == null ? java.time.Duration.ZERO : o.grace.plus(Handover.BIND_MARGIN);
     }
 
     private static long uid() {
@@ -278,8 +291,8 @@ final class Launcher {
         Consumer<String> problems = m -> diagnostics.debug(0, m);
         Signals.handle("HUP", () -> signalWork.execute(host::reload), problems);
         Signals.handle("USR1", () -> signalWork.execute(host::dumpStatistics), problems);
-        Signals.handle("TERM", stop::countDown, problems);
-        Signals.handle("INT", stop::countDown, problems);
+        Signals.handle("TERM", stop::request, problems);
+        Signals.handle("INT", stop::request, problems);
     }
 
     private void ready() {
@@ -313,13 +326,18 @@ final class Launcher {
     }
 
     private void shutdown() {
+        Balancer live = host == null ? null : host.running();
+        CompletableFuture<Void> finished = live != null && options.grace != null
+                ? live.closeGracefully(options.grace) : null;
         if (control != null) {
             control.close();
         }
         if (admin != null) {
             admin.close();
         }
-        Balancer live = host == null ? null : host.running();
+        if (finished != null) {
+            finishWithinGrace(live, finished);
+        }
         if (live != null) {
             live.close();
         }
@@ -328,7 +346,7 @@ final class Launcher {
         }
         if (options != null && options.pidFile != null && live != null) {
             try {
-                Files.deleteIfExists(Path.of(options.pidFile));
+                Handover.removePidFile(Path.of(options.pidFile), ProcessHandle.current().pid());
             } catch (IOException e) {
                 diagnostics.debug(0, "can't remove pid file " + options.pidFile + ": " + e.getMessage());
             }
@@ -337,5 +355,15 @@ final class Launcher {
         if (diagnostics != null) {
             diagnostics.close();
         }
+    }
+
+    /** --grace: the listener and control port are closed; open connections finish, or a second TERM ends it. */
+    private void finishWithinGrace(Balancer live, CompletableFuture<Void> finished) {
+        long pid = ProcessHandle.current().pid();
+        diagnostics.debug(1, "pid " + pid + " stopping: new clients refused, " + live.activeConnections()
+                + " open connections have up to " + options.grace.toMillis() + " ms to finish");
+        CompletableFuture.anyOf(finished, stop.again()).join();
+        diagnostics.debug(1, "pid " + pid + (finished.isDone() ? " stopped" : " stopping at once")
+                + ", closing " + live.activeConnections() + " open connections");
     }
 }

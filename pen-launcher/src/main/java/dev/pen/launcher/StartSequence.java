@@ -56,7 +56,8 @@ final class StartSequence {
                 .modes(new Modes(o.hash, o.roundRobin, o.stubborn, o.weight, false))
                 .limits(new Limits(Duration.ofSeconds(o.timeoutSeconds), Duration.ofSeconds(o.blacklistSeconds),
                         o.clients, Duration.ofSeconds(o.trackingSeconds), o.connections))
-                .backlog(o.listenQueue).http(o.http).udp(o.udp).tls(tls(o, err)).healthCheck(o.healthCheck)
+                .backlog(o.listenQueue).reusePort(o.reusePort).http(o.http).udp(o.udp).tls(tls(o, err))
+                .healthCheck(o.healthCheck)
                 // pen's default: Nagle's algorithm stays on unless tcp_nodelay is given.
                 .tcpNoDelay(false).acceptBatch(o.multiAccept);
         if (o.firstByteTimeout != null) {

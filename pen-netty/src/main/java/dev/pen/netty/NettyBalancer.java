@@ -32,7 +32,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
 
 /**
@@ -52,6 +54,9 @@ public final class NettyBalancer implements Balancer {
     private final HealthChecks checks;
     private volatile BalancerConfig config;
     private volatile boolean closed;
+    /** Set by {@link #closeGracefully}: the listener is closed and the open connections are finishing. */
+    private volatile boolean stopping;
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
     private NettyBalancer(BalancerConfig config) {
         this.config = config;
@@ -180,6 +185,10 @@ public final class NettyBalancer implements Balancer {
         }
         if (!next.listen().equals(current.listen()) || next.backlog() != current.backlog()
                 || next.reusePort() != current.reusePort()) {
+            if (stopping) {
+                throw new IllegalStateException("the balancer is stopping and its listener is closed (expected "
+                        + "the listen address, backlog and reuse-port setting unchanged)");
+            }
             listener.move(current, next);
         }
         selector.apply(table);
@@ -301,6 +310,38 @@ public final class NettyBalancer implements Balancer {
     }
 
     @Override
+    public CompletableFuture<Void> closeGracefully(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        if (grace.isNegative()) {
+            throw new IllegalArgumentException("grace " + grace + " is negative (expected 0 or more)");
+        }
+        synchronized (this) {
+            if (stopping || closed) {
+                return terminated;
+            }
+            stopping = true;
+            // Under the lock, so that no update binds a listener again once this one is closed.
+            listener.close();
+        }
+        if (udp != null || grace.isZero()) {
+            close();
+            return terminated;
+        }
+        long deadline = System.nanoTime() + (grace.compareTo(Duration.ofDays(3650)) > 0 ? Long.MAX_VALUE / 2
+                : grace.toNanos());
+        // A thread of its own: close() waits for the event loops to stop, which no event loop may do.
+        Thread waiter = new Thread(() -> {
+            while (!closed && activeConnections() > 0 && System.nanoTime() - deadline < 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+            close();
+        }, "pen-grace");
+        waiter.setDaemon(true);
+        waiter.start();
+        return terminated;
+    }
+
+    @Override
     public void close() {
         synchronized (this) {
             if (closed) {
@@ -308,6 +349,14 @@ public final class NettyBalancer implements Balancer {
             }
             closed = true;
         }
+        try {
+            closeNow();
+        } finally {
+            terminated.complete(null);
+        }
+    }
+
+    private void closeNow() {
         checks.close();
         listener.close();
         for (RelayConnection c : context.connections()) {
@@ -316,7 +365,7 @@ public final class NettyBalancer implements Balancer {
         // Give what is already written a moment to reach its peer before the threads stop.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         while (!context.connections().isEmpty() && System.nanoTime() - deadline < 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            LockSupport.parkNanos(1_000_000);
         }
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         if (metrics != null) {

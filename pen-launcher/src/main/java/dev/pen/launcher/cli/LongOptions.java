@@ -37,7 +37,14 @@ final class LongOptions {
             check("slowstart", "T", "a server back up takes its full share of new clients over T [0]"),
             check("check-timeout", "T", "a check not done in T fails [inter]"),
             new Entry("admin", "[HOST:]PORT", "serve /metrics, /status.json and a status page [off]",
-                    (o, v) -> o.admin = admin(v)));
+                    (o, v) -> o.admin = admin(v)),
+            new Entry("grace", "T", "on TERM, let open connections finish for up to T, then close [off]",
+                    (o, v) -> o.grace = grace(v)),
+            new Entry("reuseport", null, "share the listen port with a new balancer (SO_REUSEPORT) [off]",
+                    (o, v) -> o.reusePort = true));
+
+    /** The longest --grace: a day. */
+    static final java.time.Duration MAX_GRACE = java.time.Duration.ofDays(1);
 
     private LongOptions() {
     }
@@ -61,6 +68,16 @@ final class LongOptions {
         } catch (IllegalArgumentException e) {
             throw CommandLineException.badValue("pen: " + option + ": " + e.getMessage());
         }
+    }
+
+    /** --grace as {@link DurationText} reads it, at most {@link #MAX_GRACE}. */
+    private static java.time.Duration grace(String value) throws CommandLineException {
+        java.time.Duration d = duration("--grace", value);
+        if (d.compareTo(MAX_GRACE) > 0) {
+            throw CommandLineException.badValue("pen: --grace: unexpected value '" + value + "' (expected at most "
+                    + MAX_GRACE.toSeconds() + " seconds)");
+        }
+        return d;
     }
 
     /** The admin listener's address as {@link AdminAddress} reads it. */

@@ -87,6 +87,10 @@ public final class Options {
     public Duration handshakeTimeout;
     /** --check, --inter, --fastinter, --rise, --fall, --slowstart, --check-timeout: the servers' health checks. */
     public HealthCheck healthCheck = HealthCheck.NONE;
+    /** --grace: on TERM, how long open connections may take to finish; null when off (close at once). */
+    public Duration grace;
+    /** --reuseport: the listener sets SO_REUSEPORT, so that a new balancer may bind the same port beside it. */
+    public boolean reusePort;
     /** --admin: where the admin listener (metrics, status) binds; null when off. */
     public AdminAddress admin;
     /** --help: show the usage text and exit (the rest of the command line is not read). */

@@ -40,6 +40,8 @@ public final class ControlServer implements AutoCloseable {
     private final Selector selector;
     private final ServerSocketChannel server;
     private final Path unixPath;
+    /** The identity (device and inode) of the socket file bound, so that one another process bound since stays. */
+    private final Object socketFile;
     private final Thread thread;
     private volatile boolean closing;
     /** When accepting, paused after a failed accept (out of descriptors, say), starts again; 0 while it runs. */
@@ -53,13 +55,14 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private ControlServer(Interpreter interpreter, IntFunction<AccessList> accessLists, ControlHost host,
-            Selector selector, ServerSocketChannel server, Path unixPath) {
+            Selector selector, ServerSocketChannel server, Path unixPath, Object socketFile) {
         this.interpreter = interpreter;
         this.accessLists = accessLists;
         this.host = host;
         this.selector = selector;
         this.server = server;
         this.unixPath = unixPath;
+        this.socketFile = socketFile;
         this.thread = new Thread(this::serve, "pen-control");
         thread.setDaemon(true);
     }
@@ -76,12 +79,14 @@ public final class ControlServer implements AutoCloseable {
         Address address = Address.parseListen(spec, "tcp");
         ServerSocketChannel channel;
         Path unixPath = null;
+        Object socketFile = null;
         if (address.isUnix()) {
             unixPath = Path.of(address.path());
             // pen removes a stale socket file before binding, so a restart after a crash works.
             Files.deleteIfExists(unixPath);
             channel = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             channel.bind(UnixDomainSocketAddress.of(unixPath));
+            socketFile = fileKey(unixPath);
         } else {
             channel = ServerSocketChannel.open();
             channel.bind(new InetSocketAddress(address.host() == null ? "0.0.0.0" : address.host(), address.port()));
@@ -89,9 +94,20 @@ public final class ControlServer implements AutoCloseable {
         channel.configureBlocking(false);
         Selector selector = Selector.open();
         channel.register(selector, SelectionKey.OP_ACCEPT);
-        ControlServer control = new ControlServer(interpreter, accessLists, host, selector, channel, unixPath);
+        ControlServer control = new ControlServer(interpreter, accessLists, host, selector, channel, unixPath,
+                socketFile);
         control.thread.start();
         return control;
+    }
+
+    /** The file's identity (device and inode), or null when it is gone or the file system has none. */
+    private static Object fileKey(Path path) {
+        try {
+            return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The bound address (the real port when the spec asked for port 0). */
@@ -246,7 +262,7 @@ public final class ControlServer implements AutoCloseable {
             }
             selector.close();
             server.close();
-            if (unixPath != null) {
+            if (unixPath != null && socketFile != null && socketFile.equals(fileKey(unixPath))) {
                 Files.deleteIfExists(unixPath);
             }
         } catch (IOException e) {

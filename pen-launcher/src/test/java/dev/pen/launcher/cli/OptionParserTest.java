@@ -300,7 +300,37 @@ class OptionParserTest {
                 + "  --slowstart T a server back up takes its full share of new clients over T [0]\n"
                 + "  --check-timeout T\n                a check not done in T fails [inter]\n"
                 + "  --admin [HOST:]PORT\n                serve /metrics, /status.json and a status page [off]\n"
+                + "  --grace T     on TERM, let open connections finish for up to T, then close [off]\n"
+                + "  --reuseport   share the listen port with a new balancer (SO_REUSEPORT) [off]\n"
                 + "\nexample:");
+    }
+
+    @Test
+    void graceTakesADurationUpToADayAndIsOffByDefault() throws Exception {
+        assertThat(parse("8080", "a:80").grace).isNull();
+        assertThat(parse("--grace", "30", "8080", "a:80").grace).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertThat(parse("8080", "a:80", "--grace=1500ms").grace).isEqualTo(java.time.Duration.ofMillis(1500));
+        assertThat(parse("--grace=86400s", "8080").grace).isEqualTo(java.time.Duration.ofDays(1));
+    }
+
+    @Test
+    void badGraceIsRefusedNamingIt() {
+        assertThatThrownBy(() -> parse("--grace=soon", "8080", "a:80"))
+                .isInstanceOfSatisfying(CommandLineException.class, e -> {
+                    assertThat(e.getMessage()).isEqualTo("pen: --grace: unexpected value 'soon' "
+                            + "(expected seconds, or a number with ms or s)");
+                    assertThat(e.status()).isEqualTo(1);
+                });
+        assertThatThrownBy(() -> parse("--grace", "86401", "8080", "a:80"))
+                .hasMessage("pen: --grace: unexpected value '86401' (expected at most 86400 seconds)");
+        assertThatThrownBy(() -> parse("--grace", "-1", "8080", "a:80")).isInstanceOf(CommandLineException.class);
+    }
+
+    @Test
+    void reuseportIsOffUnlessAskedAndTakesNoValue() throws Exception {
+        assertThat(parse("8080", "a:80").reusePort).isFalse();
+        assertThat(parse("--reuseport", "8080", "a:80").reusePort).isTrue();
+        assertThatThrownBy(() -> parse("--reuseport=yes", "8080", "a:80")).isInstanceOf(CommandLineException.class);
     }
 
     @Test

@@ -55,6 +55,20 @@ class ControlServerTest {
     }
 
     @Test
+    void closingLeavesTheSocketFileOfAProcessThatBoundThePathSince() throws Exception {
+        Path socket = dir.resolve("pen.ctl");
+        ControlServer old = ControlServer.open(socket.toString(), interpreter, n -> host.config.accessLists().get(n),
+                host);
+        control = ControlServer.open(socket.toString(), interpreter, n -> host.config.accessLists().get(n), host);
+        old.close();
+        assertThat(socket).exists();
+        assertThat(penctl(socket.toString(), "blacklist", "9")).isEqualTo("9\n");
+        control.close();
+        control = null;
+        assertThat(socket).doesNotExist();
+    }
+
+    @Test
     void clientDeniedByControlAclIsClosedWithoutReply() throws Exception {
         interpreter.execute("acl 2 permit 127.0.0.2");
         interpreter.execute("control_acl 2");

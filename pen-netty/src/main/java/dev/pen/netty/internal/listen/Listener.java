@@ -18,6 +18,7 @@ import java.net.SocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,7 @@ public final class Listener {
     private final RelayContext context;
     private final UdpRelay udp;
     private Channel channel;
+    private volatile boolean closed;
 
     /** {@code udp} is {@code null} for TCP. */
     public Listener(ChosenTransport transport, EventLoopGroup group, RelayContext context, UdpRelay udp) {
@@ -143,19 +145,37 @@ public final class Listener {
         return f.channel();
     }
 
-    /** Closes the listener and removes its socket file, if it has one. */
+    /**
+     * Closes the listener and removes its socket file, if it has one; only the first call does anything, so that
+     * a socket file another process has bound since is left alone.
+     */
     public void close() {
         Channel ch = channel;
-        if (ch == null) {
+        if (ch == null || closed) {
             return;
         }
+        closed = true;
         ch.close().syncUninterruptibly();
+        if (transport.kind() == dev.pen.api.Transport.NIO && !ch.eventLoop().inEventLoop()) {
+            awaitSelectorPass(ch);
+        }
         if (ChosenTransport.isUnix(ch.localAddress())) {
             try {
                 Files.deleteIfExists(Path.of(ChosenTransport.unixPath(ch.localAddress())));
             } catch (IOException e) {
                 LOG.debug("can't remove socket file: {}", e.toString());
             }
+        }
+    }
+
+    /**
+     * The JDK closes a socket registered with a selector only when that selector next selects, so for a moment
+     * after its close the NIO listener still takes clients into its queue, to be reset. Waiting for two tasks,
+     * each due a little later, lets the event loop select in between; then the port refuses new clients.
+     */
+    private static void awaitSelectorPass(Channel ch) {
+        for (int i = 0; i < 2; i++) {
+            ch.eventLoop().schedule(() -> { }, 1, TimeUnit.MILLISECONDS).syncUninterruptibly();
         }
     }
 
