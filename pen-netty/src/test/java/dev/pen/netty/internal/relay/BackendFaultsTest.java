@@ -151,8 +151,9 @@ class BackendFaultsTest {
         return "ping".equals(firstLine(s, Duration.ofSeconds(5)));
     }
 
+    // A reset at once fails the connect and its clients go to the other server (resetByTheServerEndsTheClientPromptly).
     @ParameterizedTest
-    @EnumSource(Fault.class)
+    @EnumSource(value = Fault.class, mode = EnumSource.Mode.EXCLUDE, names = "RESET_AT_ONCE")
     void faultyServerHarmsOnlyItsOwnConnections(Fault fault) throws Exception {
         NamedBackend good = keep(new NamedBackend("good"));
         FaultyServer faulty = keep(new FaultyServer(fault));
