@@ -116,6 +116,11 @@ public final class Nginx implements AutoCloseable {
         return ip + ":" + port;
     }
 
+    /** The nginx process's id (one process: {@code master_process off}), for a test that kills it. */
+    public long pid() {
+        return process.pid();
+    }
+
     public Path accessLog() {
         return root.resolve("access.log");
     }

@@ -17,9 +17,13 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
         this.connection = connection;
     }
 
+    /**
+     * Passes what the current backend sent to the client. epoll may still read what a server sent before it
+     * reset a connect that has failed already; that channel is no longer the connection's, and its bytes go.
+     */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof ByteBuf buf) {
+        if (msg instanceof ByteBuf buf && ctx.channel() == connection.backendChannel()) {
             connection.fromBackend(buf);
         } else {
             ReferenceCountUtil.release(msg);
@@ -28,7 +32,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        connection.backendReadComplete();
+        if (ctx.channel() == connection.backendChannel()) {
+            connection.backendReadComplete();
+        }
     }
 
     @Override
@@ -38,7 +44,7 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ChannelInputShutdownEvent) {
+        if (evt instanceof ChannelInputShutdownEvent && ctx.channel() == connection.backendChannel()) {
             connection.backendInputShutdown();
         }
         ReferenceCountUtil.release(evt);
@@ -46,7 +52,9 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        connection.backendInactive();
+        if (ctx.channel() == connection.backendChannel()) {
+            connection.backendInactive();
+        }
     }
 
     @Override
