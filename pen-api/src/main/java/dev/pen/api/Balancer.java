@@ -131,6 +131,12 @@ public interface Balancer extends AutoCloseable {
     int activeConnections();
 
     /**
+     * The idle server connections open now (pen's {@code idlers}, the first figure of its reply); at most
+     * {@link BalancerConfig#idleConnections()} once the balancer has caught up with a change.
+     */
+    int idleConnections();
+
+    /**
      * Reads the certificate, key and CA files of the configuration's TLS settings again (on pen's HUP), so that a
      * renewed certificate needs no restart. Client connections accepted after the call use the new files; open
      * ones carry on with the old. When a file is missing or bad, the old certificate stays in use and nothing

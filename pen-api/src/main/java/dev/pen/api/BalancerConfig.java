@@ -37,6 +37,8 @@ public final class BalancerConfig {
     public static final int DEFAULT_ACCEPT_BATCH = 100;
     /** The upper bound of {@link #maxPendingConnects()} and {@link #acceptBatch()}. */
     public static final int MAX_COUNT = 1_048_576;
+    /** The upper bound of {@link #idleConnections()}. */
+    public static final int MAX_IDLE_CONNECTIONS = 1024;
 
     private final Address listen;
     private final List<Backend> backends;
@@ -72,6 +74,7 @@ public final class BalancerConfig {
     private final int maxPendingConnects;
     private final int acceptBatch;
     private final boolean dummy;
+    private final int idleConnections;
 
     private BalancerConfig(Builder b, Address listen, List<Backend> backends, Backend emergency, Backend abuse) {
         this.listen = listen;
@@ -107,6 +110,7 @@ public final class BalancerConfig {
         this.maxPendingConnects = b.maxPendingConnects;
         this.acceptBatch = b.acceptBatch;
         this.dummy = b.dummy;
+        this.idleConnections = b.idleConnections;
     }
 
     public static Builder builder() {
@@ -151,6 +155,7 @@ public final class BalancerConfig {
         b.maxPendingConnects = maxPendingConnects;
         b.acceptBatch = acceptBatch;
         b.dummy = dummy;
+        b.idleConnections = idleConnections;
         return b;
     }
 
@@ -386,6 +391,19 @@ public final class BalancerConfig {
         return dummy;
     }
 
+    /**
+     * How many idle connections to the servers the balancer keeps open (pen's {@code idlers}); default 0. They are
+     * opened round robin to the servers that take new clients (not blacklisted, not down by their checks, not
+     * draining, below their {@code maxc}) and are never given to a client: whatever a server sends on one is read
+     * and dropped, and one that closes is opened again. They count in their servers' connection figures as pen's
+     * do, but not against {@link Limits#maxConnections()} nor in {@link Balancer#activeConnections()}. A failed
+     * connect of one does not blacklist its server: the next server is tried, and when every server has failed in
+     * a row the next attempt waits, 1 s at first, doubling up to 30 s. TCP only: not with {@link #udp()}.
+     */
+    public int idleConnections() {
+        return idleConnections;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof BalancerConfig c && listen.equals(c.listen) && backends.equals(c.backends)
@@ -401,7 +419,7 @@ public final class BalancerConfig {
                 && meterRegistry == c.meterRegistry && keepAlive == c.keepAlive
                 && Objects.equals(sourceAddress, c.sourceAddress) && transparent == c.transparent
                 && fastClose == c.fastClose && maxPendingConnects == c.maxPendingConnects
-                && acceptBatch == c.acceptBatch && dummy == c.dummy;
+                && acceptBatch == c.acceptBatch && dummy == c.dummy && idleConnections == c.idleConnections;
     }
 
     @Override
@@ -452,6 +470,7 @@ public final class BalancerConfig {
         private int maxPendingConnects = DEFAULT_PENDING_CONNECTS;
         private int acceptBatch = DEFAULT_ACCEPT_BATCH;
         private boolean dummy;
+        private int idleConnections;
 
         private Builder() {
             Arrays.fill(accessLists, AccessList.empty());
@@ -774,6 +793,21 @@ public final class BalancerConfig {
         }
 
         /**
+         * The idle server connections to keep open (pen's {@code idlers}); see
+         * {@link BalancerConfig#idleConnections()}.
+         *
+         * @throws IllegalArgumentException when not from 0 to {@link #MAX_IDLE_CONNECTIONS}
+         */
+        public Builder idleConnections(int n) {
+            if (n < 0 || n > MAX_IDLE_CONNECTIONS) {
+                throw new IllegalArgumentException(
+                        "unexpected idle connections: " + n + " (expected 0.." + MAX_IDLE_CONNECTIONS + ")");
+            }
+            this.idleConnections = n;
+            return this;
+        }
+
+        /**
          * Checks everything and returns the config.
          *
          * @throws IllegalArgumentException naming the first bad value and what was expected
@@ -789,6 +823,10 @@ public final class BalancerConfig {
             if (udp && l.isUnix()) {
                 throw new IllegalArgumentException(
                         "UDP on Unix socket " + l + " (expected a [host:]port listen address with UDP)");
+            }
+            if (udp && idleConnections != 0) {
+                throw new IllegalArgumentException("idle connections with UDP: " + idleConnections
+                        + " (expected 0: UDP has no server connections to keep open)");
             }
             if (udp && tls != null) {
                 throw new IllegalArgumentException("TLS with UDP (expected one of them: TLS terminates TCP only)");

@@ -22,6 +22,21 @@ class BalancerConfigTest {
     }
 
     @Test
+    void idleConnectionsTakePartInEqualityAndHaveBounds() {
+        BalancerConfig config = BalancerConfig.builder().listen("80").idleConnections(3).build();
+        assertThat(config.idleConnections()).isEqualTo(3);
+        assertThat(config.toBuilder().build()).isEqualTo(config);
+        assertThat(config.toBuilder().idleConnections(0).build()).isNotEqualTo(config);
+        assertThat(BalancerConfig.builder().listen("80").build().idleConnections()).isZero();
+        assertThatThrownBy(() -> BalancerConfig.builder().idleConnections(-1))
+                .hasMessage("unexpected idle connections: -1 (expected 0..1024)");
+        assertThatThrownBy(() -> BalancerConfig.builder().idleConnections(BalancerConfig.MAX_IDLE_CONNECTIONS + 1))
+                .hasMessage("unexpected idle connections: 1025 (expected 0..1024)");
+        assertThatThrownBy(() -> config.toBuilder().udp(true).build())
+                .hasMessage("idle connections with UDP: 3 (expected 0: UDP has no server connections to keep open)");
+    }
+
+    @Test
     void everySocketSettingTakesPartInEquality() {
         BalancerConfig config = full();
         assertThat(config.toBuilder().keepAlive(false).build()).isNotEqualTo(config);

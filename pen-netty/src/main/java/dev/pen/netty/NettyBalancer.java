@@ -13,6 +13,7 @@ import dev.pen.netty.internal.listen.Listener;
 import dev.pen.netty.internal.metrics.BalancerMetrics;
 import dev.pen.netty.internal.relay.AcceptGate;
 import dev.pen.netty.internal.relay.ConnectionEvents;
+import dev.pen.netty.internal.relay.IdleConnections;
 import dev.pen.netty.internal.relay.RelayConnection;
 import dev.pen.netty.internal.relay.RelayContext;
 import dev.pen.netty.internal.select.ServerSelector;
@@ -52,6 +53,7 @@ public final class NettyBalancer implements Balancer {
     private final BalancerMetrics metrics;
     private final UdpRelay udp;
     private final HealthChecks checks;
+    private final IdleConnections idlers;
     private volatile BalancerConfig config;
     private volatile boolean closed;
     /** Set by {@link #closeGracefully}: the listener is closed and the open connections are finishing. */
@@ -95,6 +97,8 @@ public final class NettyBalancer implements Balancer {
             throw e;
         }
         this.metrics = m;
+        this.idlers = new IdleConnections(context, group.next());
+        idlers.keep(config.idleConnections());
     }
 
     /**
@@ -202,6 +206,8 @@ public final class NettyBalancer implements Balancer {
         }
         config = next;
         checks.apply(selector.table(), next);
+        idlers.serversChanged();
+        idlers.keep(next.idleConnections());
         if (metrics != null) {
             metrics.refreshBackends();
         }
@@ -287,6 +293,11 @@ public final class NettyBalancer implements Balancer {
     }
 
     @Override
+    public int idleConnections() {
+        return idlers.open();
+    }
+
+    @Override
     public void reloadTls() {
         TlsTerminator tls = context.tls();
         if (tls != null) {
@@ -358,6 +369,7 @@ public final class NettyBalancer implements Balancer {
 
     private void closeNow() {
         checks.close();
+        idlers.close();
         listener.close();
         for (RelayConnection c : context.connections()) {
             c.clientChannel().eventLoop().execute(c::closeAfterFlush);

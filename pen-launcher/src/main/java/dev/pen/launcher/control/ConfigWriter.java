@@ -17,8 +17,8 @@ import java.util.List;
  * one configuration value and the launcher's {@link Settings}. A setting pen does not have is written only when it
  * is not the default, so a file written by a balancer using none of them is pen's file; so are pen's settings that
  * pen leaves out ({@code keepalive}, {@code source}, {@code transparent}, {@code pending_max}, {@code dummy}, -m
- * as {@code multi_accept}). The health checks are a {@code check ...} line and {@code server N ... check ...}
- * pairs, the settings given and nothing else.
+ * as {@code multi_accept}, {@code idlers}). The health checks are a {@code check ...} line and
+ * {@code server N ... check ...} pairs, the settings given and nothing else.
  */
 final class ConfigWriter {
     private ConfigWriter() {
@@ -58,6 +58,9 @@ final class ConfigWriter {
         }
         if (!c.udp() && !c.idleTimeout().isZero()) {
             s.append("idle_timeout ").append(c.idleTimeout().toSeconds()).append('\n');
+        }
+        if (c.idleConnections() != 0) {
+            s.append("idlers ").append(c.idleConnections()).append('\n');
         }
         timeout(s, "first_byte_timeout", c.firstByteTimeout(), BalancerConfig.DEFAULT_FIRST_BYTE_TIMEOUT);
         timeout(s, "handshake_timeout", c.handshakeTimeout(), BalancerConfig.DEFAULT_HANDSHAKE_TIMEOUT);

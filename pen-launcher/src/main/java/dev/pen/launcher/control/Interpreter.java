@@ -42,7 +42,7 @@ public final class Interpreter {
         this.fileReplies = fileReplies;
         Stream.of(ModeCommands.all(), ServerCommands.all(host), AclCommands.all(settings),
                 ConnectionCommands.all(host), LauncherCommands.all(host, settings, this),
-                SocketCommands.all(), TunableCommands.all(host, settings), TlsCommands.all(host))
+                SocketCommands.all(host), TunableCommands.all(host, settings), TlsCommands.all(host))
                 .flatMap(List::stream).forEach(c -> {
                     if (commands.putIfAbsent(c.name(), c) != null) {
                         throw new IllegalStateException("command registered twice: " + c.name());

@@ -37,6 +37,11 @@ public interface LiveView {
     /** Drains backend {@code index} ({@code on}) or ends its draining. */
     void drainBackend(int index, boolean on);
 
+    /** The idle server connections open now (pen's {@code idlers}); none before start-up. */
+    default int idleConnections() {
+        return 0;
+    }
+
     /**
      * Whether actions wait for start-up, when a slot still empty may yet be filled (by a positional server), so
      * that blacklisting or draining it is kept rather than refused.
@@ -81,6 +86,11 @@ public interface LiveView {
             @Override
             public void drainBackend(int index, boolean on) {
                 b.drainBackend(index, on);
+            }
+
+            @Override
+            public int idleConnections() {
+                return b.idleConnections();
             }
         };
     }

@@ -2,8 +2,7 @@ package dev.pen.launcher.control;
 
 /**
  * pen's settings that belong to the launcher rather than to the {@link dev.pen.api.Balancer}: debug level, the log
- * and statistics files, the control ACL, and the tunables pen accepts that this balancer records and reports but
- * does not act on (see the launcher's documentation). Thread-safe: its monitor is also the lock under which the
+ * and statistics files, the control ACL, and pen's {@code ascii} and {@code abort_on_error}. Thread-safe: its monitor is also the lock under which the
  * {@link Interpreter} runs a command, so a command sees and changes these settings atomically.
  */
 public final class Settings {
@@ -12,7 +11,6 @@ public final class Settings {
     // Read on relay threads for every traffic dump at debug level 3.
     volatile boolean ascii;
     int controlAcl;
-    int idlersWanted;
     boolean abortOnError;
     /** The listen address exactly as given (pen echoes it), or null. */
     String listen;

@@ -15,13 +15,14 @@ import java.util.function.BiFunction;
 /**
  * pen's socket tunables, each a setting of the balancer's configuration that applies to connections made
  * afterwards: {@code tcp_nodelay}, {@code keepalive}, {@code source}, {@code transparent}, {@code tcp_fastclose},
- * {@code pending_max}, {@code dummy}, and {@code multi_accept} for pen's -m.
+ * {@code pending_max}, {@code dummy}, {@code multi_accept} for pen's -m, and {@code idlers}, the idle server
+ * connections kept open.
  */
 final class SocketCommands {
     private SocketCommands() {
     }
 
-    static List<Command> all() {
+    static List<Command> all(ControlHost host) {
         List<Command> all = new ArrayList<>();
         flag(all, "tcp_nodelay", "TCP_NODELAY on both sides of new connections", BalancerConfig.Builder::tcpNoDelay);
         flag(all, "keepalive", "SO_KEEPALIVE on new server connections", BalancerConfig.Builder::keepAlive);
@@ -72,6 +73,16 @@ final class SocketCommands {
             return Outcome.reply(c.toBuilder().sourceAddress(address).build(), "");
         }));
         all.add(Command.change("no source", "", (c, w) -> c.toBuilder().sourceAddress(null).build()));
+        all.add(new Command("idlers", "[N]: idle server connections to keep open", (c, w) -> {
+            BalancerConfig next = c;
+            if (w.arg(0) != null) {
+                next = c.toBuilder().idleConnections(w.number(0, 0, BalancerConfig.MAX_IDLE_CONNECTIONS,
+                        "a number from 0 to " + BalancerConfig.MAX_IDLE_CONNECTIONS)).build();
+            }
+            // pen's figures: those open now, then those wanted.
+            return Outcome.reply(next, "Idlers: " + host.live().idleConnections() + "/" + next.idleConnections()
+                    + "\n");
+        }));
         return all;
     }
 

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * pen's tunables that this balancer accepts, checks and reports but does not act on, and the commands it answers
+ * pen's tunables that belong to the launcher ({@code ascii}, {@code abort_on_error}), and the commands it answers
  * as not supported (see the launcher's documentation). The socket tunables are {@link SocketCommands}, the
  * {@code ssl_*} commands {@link TlsCommands}.
  */
@@ -18,10 +18,6 @@ final class TunableCommands {
         flag(all, "ascii", "traffic dumps in ASCII at -d -d -d (-a)", on -> s.ascii = on);
         flag(all, "abort_on_error", "a fatal error aborts (SIGABRT, core dump) instead of exiting 1",
                 on -> s.abortOnError = on);
-        all.add(Command.query("idlers", "[N]: idle server connections to keep (recorded only)", w -> {
-            s.idlersWanted = w.number(0, 0, Integer.MAX_VALUE, "a number, 0 or more", s.idlersWanted);
-            return "Idlers: 0/" + s.idlersWanted + "\n";
-        }));
         for (String name : List.of("dsr_if", "dsr_ip")) {
             all.add(Command.query(name, "direct server return (not supported)", w -> {
                 w.required(0, "an interface or address");

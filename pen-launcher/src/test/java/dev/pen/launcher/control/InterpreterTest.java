@@ -366,6 +366,40 @@ class InterpreterTest {
     }
 
     @Test
+    void idlersSetsTheIdleConnectionsAndRepliesOpenOverWanted() {
+        assertThat(pen.execute("idlers 3")).isEqualTo("Idlers: 0/3\n");
+        assertThat(host.config.idleConnections()).isEqualTo(3);
+        assertThat(pen.execute("idlers")).isEqualTo("Idlers: 0/3\n");
+        assertThat(pen.execute("idlers 0")).isEqualTo("Idlers: 0/0\n");
+        assertThat(host.config.idleConnections()).isZero();
+    }
+
+    @Test
+    void idlersOutOfRangeIsAnErrorAndChangesNothing() {
+        pen.execute("idlers 2");
+        for (String bad : List.of("-1", "1025", "many")) {
+            assertThat(pen.execute("idlers " + bad)).as(bad).startsWith("idlers: unexpected value ")
+                    .endsWith(" (expected a number from 0 to 1024)\n");
+        }
+        assertThat(host.config.idleConnections()).isEqualTo(2);
+    }
+
+    @Test
+    void idlersAreWrittenWhenNotZeroAndReadBack() throws IOException {
+        Path file = dir.resolve("idlers.cfg");
+        pen.execute("write " + file);
+        assertThat(Files.readAllLines(file)).noneMatch(line -> line.startsWith("idlers"));
+        pen.execute("idlers 5");
+        pen.execute("write " + file);
+        assertThat(Files.readAllLines(file)).contains("idlers 5");
+        FakeHost again = new FakeHost();
+        List<String> replies = new ArrayList<>();
+        new Interpreter(again, new Settings(), replies::add).executeFile(file);
+        assertThat(again.config.idleConnections()).isEqualTo(5);
+        assertThat(replies).contains("Idlers: 0/5\n");
+    }
+
+    @Test
     void closeOutOfRangeGivesPensReply() {
         assertThat(pen.execute("close 500")).isEqualTo("Connection 500 out of range\n");
     }

@@ -102,6 +102,27 @@ class PenctlIT {
     }
 
     @Test
+    void idlersSetByPenctlOpenAConnectionToEachServerUntilIdlersZero() throws Exception {
+        assertThat(penctl("idlers", "2")).matches("Idlers: [0-2]/2\n");
+        Programs.await("two idle connections", WAIT, () -> reply("idlers").equals("Idlers: 2/2\n"));
+        assertThat(penctl("servers")).matches(
+                "0 addr 127\\.0\\.0\\.1 port \\d+ conn 1 max 0 hard 0 weight 0 prio 0 sx \\d+ rx \\d+\n"
+                        + "1 addr 127\\.0\\.0\\.1 port \\d+ conn 1 max 0 hard 0 weight 0 prio 0 sx \\d+ rx \\d+\n");
+        assertThat(NamedBackends.which(port)).as("clients are still served").isNotNull();
+        assertThat(penctl("idlers", "0")).matches("Idlers: [0-2]/0\n");
+        Programs.await("no idle connection", WAIT, () -> reply("idlers").equals("Idlers: 0/0\n"));
+    }
+
+    /** penctl's reply, for a wait: a failure is no reply. */
+    private String reply(String... command) {
+        try {
+            return penctl(command);
+        } catch (Exception | AssertionError e) {
+            return "";
+        }
+    }
+
+    @Test
     void roundRobinSwitchedOnByPenctlTakesEffect() throws Exception {
         String first = NamedBackends.which(port);
         assertThat(NamedBackends.which(port)).isEqualTo(first);

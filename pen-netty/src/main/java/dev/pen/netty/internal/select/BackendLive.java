@@ -87,6 +87,12 @@ public final class BackendLive {
         return bytesFromBackend.sum();
     }
 
+    /** A connection to this backend that no client asked for was opened (pen's idlers). */
+    public void connectionOpened() {
+        active.incrementAndGet();
+        total.incrementAndGet();
+    }
+
     /** One connection to this backend ended. */
     public void connectionClosed() {
         active.decrementAndGet();
