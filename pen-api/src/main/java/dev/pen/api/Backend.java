@@ -1,6 +1,7 @@
 package dev.pen.api;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -8,13 +9,14 @@ import java.util.OptionalInt;
  * connections for new clients ({@code maxConnections}, 0 = none), a hard limit that a returning client may reach
  * ({@code hardMaxConnections}), a weight for weighted selection (absent when none was given: it then counts as 1,
  * while an explicit 0 takes no new clients), a priority for priority selection (lower wins), and the ACL list that
- * clients must pass to use it (pen's {@code server N acl A}; 0 by default).
+ * clients must pass to use it (pen's {@code server N acl A}; 0 by default), and the PROXY protocol header its
+ * connections start with (absent: the balancer's, {@link ProxySettings#send()}).
  *
  * <p>The text form is pen's {@code host[:port[:maxc[:hard[:weight[:prio]]]]]}, with {@code [v6addr]} for IPv6
  * hosts; see {@link #parse(String, int)} and {@link #toString()}.
  */
 public record Backend(Address address, int maxConnections, int hardMaxConnections, OptionalInt weight, int priority,
-        int acl) {
+        int acl, Optional<ProxyProtocol> proxyProtocol) {
 
     /** Index of the emergency server in statistics (pen's hidden slot -1). */
     public static final int EMERGENCY_INDEX = -1;
@@ -25,6 +27,7 @@ public record Backend(Address address, int maxConnections, int hardMaxConnection
     public Backend {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(weight, "weight");
+        Objects.requireNonNull(proxyProtocol, "proxyProtocol");
         if (maxConnections < 0) {
             throw new IllegalArgumentException("unexpected maxc: " + maxConnections + " (expected 0 or more)");
         }
@@ -45,6 +48,12 @@ public record Backend(Address address, int maxConnections, int hardMaxConnection
         }
     }
 
+    /** A backend with the balancer's PROXY protocol setting. */
+    public Backend(Address address, int maxConnections, int hardMaxConnections, OptionalInt weight, int priority,
+            int acl) {
+        this(address, maxConnections, hardMaxConnections, weight, priority, acl, Optional.empty());
+    }
+
     /** A backend without limits, weight or priority. */
     public static Backend of(String host, int port) {
         return new Backend(Address.of(host, port), 0, 0, OptionalInt.empty(), 0, 0);
@@ -62,32 +71,45 @@ public record Backend(Address address, int maxConnections, int hardMaxConnection
 
     /** A copy at {@code newAddress}. */
     public Backend withAddress(Address newAddress) {
-        return new Backend(newAddress, maxConnections, hardMaxConnections, weight, priority, acl);
+        return new Backend(newAddress, maxConnections, hardMaxConnections, weight, priority, acl, proxyProtocol);
     }
 
     /** A copy with the soft limit for new clients (maxc) set to {@code max}; 0 for none. */
     public Backend withMaxConnections(int max) {
-        return new Backend(address, max, hardMaxConnections, weight, priority, acl);
+        return new Backend(address, max, hardMaxConnections, weight, priority, acl, proxyProtocol);
     }
 
     /** A copy with the hard limit for returning clients set to {@code hard}. */
     public Backend withHardMaxConnections(int hard) {
-        return new Backend(address, maxConnections, hard, weight, priority, acl);
+        return new Backend(address, maxConnections, hard, weight, priority, acl, proxyProtocol);
     }
 
     /** A copy with the weight given as {@code newWeight}; 0 takes no new clients in weighted mode. */
     public Backend withWeight(int newWeight) {
-        return new Backend(address, maxConnections, hardMaxConnections, OptionalInt.of(newWeight), priority, acl);
+        return new Backend(address, maxConnections, hardMaxConnections, OptionalInt.of(newWeight), priority, acl,
+                proxyProtocol);
     }
 
     /** A copy with priority {@code prio} (lower wins in priority mode). */
     public Backend withPriority(int prio) {
-        return new Backend(address, maxConnections, hardMaxConnections, weight, prio, acl);
+        return new Backend(address, maxConnections, hardMaxConnections, weight, prio, acl, proxyProtocol);
     }
 
     /** A copy whose clients must pass access list {@code newAcl} (pen's {@code server N acl A}). */
     public Backend withAcl(int newAcl) {
-        return new Backend(address, maxConnections, hardMaxConnections, weight, priority, newAcl);
+        return new Backend(address, maxConnections, hardMaxConnections, weight, priority, newAcl, proxyProtocol);
+    }
+
+    /** A copy whose connections start with a {@code version} PROXY header, whatever the balancer's setting. */
+    public Backend withProxyProtocol(ProxyProtocol version) {
+        return new Backend(address, maxConnections, hardMaxConnections, weight, priority, acl,
+                Optional.of(version));
+    }
+
+    /** A copy with {@code other}'s server settings that its spec does not carry: acl and PROXY protocol. */
+    public Backend withSettingsOf(Backend other) {
+        return new Backend(address, maxConnections, hardMaxConnections, weight, priority, other.acl,
+                other.proxyProtocol);
     }
 
     /**

@@ -50,6 +50,7 @@ public final class BalancerConfig {
     private final Duration idleTimeout;
     private final Duration firstByteTimeout;
     private final Duration handshakeTimeout;
+    private final ProxySettings proxy;
 
     private BalancerConfig(Builder b, Address listen, List<Backend> backends, Backend emergency, Backend abuse) {
         this.listen = listen;
@@ -74,6 +75,7 @@ public final class BalancerConfig {
         this.idleTimeout = b.idleTimeout;
         this.firstByteTimeout = b.firstByteTimeout;
         this.handshakeTimeout = b.handshakeTimeout;
+        this.proxy = b.proxy;
     }
 
     public static Builder builder() {
@@ -107,6 +109,7 @@ public final class BalancerConfig {
         b.idleTimeout = idleTimeout;
         b.firstByteTimeout = firstByteTimeout;
         b.handshakeTimeout = handshakeTimeout;
+        b.proxy = proxy;
         return b;
     }
 
@@ -249,6 +252,14 @@ public final class BalancerConfig {
         return handshakeTimeout;
     }
 
+    /**
+     * The PROXY protocol: the header backend connections start with, and the networks trusted to send one naming
+     * the real client. Default {@link ProxySettings#NONE}. TCP only: UDP sessions neither send nor read headers.
+     */
+    public ProxySettings proxy() {
+        return proxy;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof BalancerConfig c && listen.equals(c.listen) && backends.equals(c.backends)
@@ -259,7 +270,7 @@ public final class BalancerConfig {
                 && backlog == c.backlog && reusePort == c.reusePort && tcpNoDelay == c.tcpNoDelay && http == c.http
                 && Objects.equals(tls, c.tls) && udp == c.udp && udpIdleTimeout.equals(c.udpIdleTimeout)
                 && idleTimeout.equals(c.idleTimeout) && firstByteTimeout.equals(c.firstByteTimeout)
-                && handshakeTimeout.equals(c.handshakeTimeout);
+                && handshakeTimeout.equals(c.handshakeTimeout) && proxy.equals(c.proxy);
     }
 
     @Override
@@ -298,6 +309,7 @@ public final class BalancerConfig {
         private Duration idleTimeout = Duration.ZERO;
         private Duration firstByteTimeout = DEFAULT_FIRST_BYTE_TIMEOUT;
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private ProxySettings proxy = ProxySettings.NONE;
 
         private Builder() {
             Arrays.fill(accessLists, AccessList.empty());
@@ -516,6 +528,12 @@ public final class BalancerConfig {
             return this;
         }
 
+        /** The PROXY protocol settings; see {@link BalancerConfig#proxy()}. */
+        public Builder proxy(ProxySettings settings) {
+            this.proxy = Objects.requireNonNull(settings, "proxy");
+            return this;
+        }
+
         /**
          * Checks everything and returns the config.
          *
@@ -544,6 +562,11 @@ public final class BalancerConfig {
             List<Backend> parsed = new ArrayList<>(backends.size());
             for (Object b : backends) {
                 parsed.add(b == null ? null : toBackend(b, defaultPort));
+            }
+            if (udp && (proxy.send() != ProxyProtocol.OFF || proxy.accepting() || parsed.stream().anyMatch(
+                    b -> b != null && b.proxyProtocol().filter(v -> v != ProxyProtocol.OFF).isPresent()))) {
+                throw new IllegalArgumentException("PROXY protocol with UDP (expected one of them: PROXY headers are"
+                        + " sent and read on TCP connections only)");
             }
             return new BalancerConfig(this, l, parsed, toBackend(emergency, defaultPort), toBackend(abuse, defaultPort));
         }

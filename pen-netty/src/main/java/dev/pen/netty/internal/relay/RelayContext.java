@@ -1,6 +1,7 @@
 package dev.pen.netty.internal.relay;
 
 import dev.pen.api.BalancerConfig;
+import dev.pen.api.ProxySettings;
 import dev.pen.netty.internal.http.HttpMode;
 import dev.pen.netty.internal.select.ServerSelector;
 import dev.pen.netty.internal.tls.TlsTerminator;
@@ -15,6 +16,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What every connection of one balancer shares: the selector, the transport, the event fan-out, the connection
@@ -42,6 +44,8 @@ public final class RelayContext {
     private volatile TlsTerminator tls;
     private volatile boolean tcpNoDelay;
     private volatile ConnectionTimeouts.Limits timeouts = ConnectionTimeouts.Limits.NONE;
+    private volatile ProxySettings proxy = ProxySettings.NONE;
+    private final LongAdder proxyRefused = new LongAdder();
 
     public RelayContext(ServerSelector selector, ChosenTransport transport, ConnectionEvents events, AcceptGate gate) {
         this.selector = selector;
@@ -80,6 +84,21 @@ public final class RelayContext {
         http.set(config.http() && !config.udp());
         tcpNoDelay = config.tcpNoDelay();
         timeouts = ConnectionTimeouts.Limits.of(config);
+        proxy = config.proxy();
+    }
+
+    /** The PROXY protocol settings for new connections. */
+    ProxySettings proxy() {
+        return proxy;
+    }
+
+    /** Connections closed for a PROXY header: from an untrusted address, malformed, or missing from a trusted one. */
+    public long proxyRefused() {
+        return proxyRefused.sum();
+    }
+
+    void countProxyRefused() {
+        proxyRefused.increment();
     }
 
     /** The time limits for new connections. */
