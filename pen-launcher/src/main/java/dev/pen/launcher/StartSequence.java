@@ -6,6 +6,8 @@ import dev.pen.api.BalancerConfig;
 import dev.pen.api.ConnectionLog;
 import dev.pen.api.Limits;
 import dev.pen.api.Modes;
+import dev.pen.api.ProxyProtocol;
+import dev.pen.api.ProxySettings;
 import dev.pen.api.TlsSettings;
 import dev.pen.launcher.cli.Options;
 import dev.pen.launcher.control.Interpreter;
@@ -62,6 +64,9 @@ final class StartSequence {
         if (o.handshakeTimeout != null) {
             b.handshakeTimeout(o.handshakeTimeout);
         }
+        if (o.proxyProtocol != null || !o.acceptProxy.isEmpty()) {
+            b.proxy(new ProxySettings(o.proxyProtocol == null ? ProxyProtocol.OFF : o.proxyProtocol, o.acceptProxy));
+        }
         return b.build();
     }
 
@@ -101,8 +106,10 @@ final class StartSequence {
         int defaultPort = listen.isUnix() ? 0 : listen.port();
         List<String> specs = o.servers();
         for (int i = 0; i < specs.size(); i++) {
-            int acl = commanded.backend(i).map(Backend::acl).orElse(0);
-            config.backend(i, parseServer(specs.get(i), defaultPort).withAcl(acl));
+            Backend positional = parseServer(specs.get(i), defaultPort);
+            Backend before = commanded.backend(i).orElse(null);
+            // The -F file's server N settings that a spec does not carry (acl, proxy) stay.
+            config.backend(i, before == null ? positional : positional.withSettingsOf(before));
         }
         if (o.emergencyServer != null) {
             config.emergency(parseServer(o.emergencyServer, defaultPort));

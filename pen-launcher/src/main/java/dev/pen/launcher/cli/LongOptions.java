@@ -1,5 +1,7 @@
 package dev.pen.launcher.cli;
 
+import dev.pen.api.Network;
+import dev.pen.api.ProxyProtocol;
 import dev.pen.api.cli.Getopt;
 import java.util.List;
 
@@ -27,7 +29,11 @@ final class LongOptions {
             new Entry("first-byte-timeout", "T", "close a client that sent nothing in T [60]",
                     (o, v) -> o.firstByteTimeout = duration("--first-byte-timeout", v)),
             new Entry("handshake-timeout", "T", "close a TLS client not through its handshake in T [10]",
-                    (o, v) -> o.handshakeTimeout = duration("--handshake-timeout", v)));
+                    (o, v) -> o.handshakeTimeout = duration("--handshake-timeout", v)),
+            new Entry("proxy-protocol", "v1|v2", "send backends a PROXY header naming the client",
+                    (o, v) -> o.proxyProtocol = checked("--proxy-protocol", () -> ProxyProtocol.parse(v))),
+            new Entry("accept-proxy", "NETWORK[,...]", "take the client from the PROXY header of these networks",
+                    (o, v) -> o.acceptProxy = checked("--accept-proxy", () -> Network.parseList(v))));
 
     private LongOptions() {
     }
@@ -36,6 +42,15 @@ final class LongOptions {
     private static java.time.Duration duration(String option, String value) throws CommandLineException {
         try {
             return DurationText.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw CommandLineException.badValue("pen: " + option + ": " + e.getMessage());
+        }
+    }
+
+    /** A value read by {@code parse}, whose error becomes the option's one-line error. */
+    private static <T> T checked(String option, java.util.function.Supplier<T> parse) throws CommandLineException {
+        try {
+            return parse.get();
         } catch (IllegalArgumentException e) {
             throw CommandLineException.badValue("pen: " + option + ": " + e.getMessage());
         }

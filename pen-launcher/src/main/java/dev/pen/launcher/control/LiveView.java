@@ -37,6 +37,11 @@ public interface LiveView {
     /** Drains backend {@code index} ({@code on}) or ends its draining. */
     void drainBackend(int index, boolean on);
 
+    /** Client connections closed because of a PROXY header ({@link Balancer#proxyHeadersRefused()}). */
+    default long proxyHeadersRefused() {
+        return 0;
+    }
+
     /**
      * Whether actions wait for start-up, when a slot still empty may yet be filled (by a positional server), so
      * that blacklisting or draining it is kept rather than refused.
@@ -81,6 +86,11 @@ public interface LiveView {
             @Override
             public void drainBackend(int index, boolean on) {
                 b.drainBackend(index, on);
+            }
+
+            @Override
+            public long proxyHeadersRefused() {
+                return b.proxyHeadersRefused();
             }
         };
     }

@@ -4,9 +4,11 @@ import dev.pen.api.AccessList;
 import dev.pen.api.Address;
 import dev.pen.api.Backend;
 import dev.pen.api.BalancerConfig;
+import dev.pen.api.ProxyProtocol;
 import dev.pen.launcher.control.Command.Outcome;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /** pen's {@code server N key value...} and {@code servers}. */
@@ -17,7 +19,7 @@ final class ServerCommands {
     static List<Command> all(ControlHost host) {
         return List.of(
                 new Command("server", "N [acl A] [address HOST|PATH] [port P] [max M] [hard H] [weight W] [prio P]"
-                        + " [blacklist SECONDS] [drain 1|0]: change, add or blacklist server N",
+                        + " [blacklist SECONDS] [drain 1|0] [proxy v1|v2|off]: change, add or blacklist server N",
                         (c, w) -> server(host, c, w)),
                 new Command("servers", "list the servers with their figures",
                         (c, w) -> Outcome.reply(c, Replies.servers(c, host.live()))));
@@ -34,6 +36,7 @@ final class ServerCommands {
         Integer acl;
         Integer blacklist;
         Integer drain;
+        ProxyProtocol proxy;
 
         Request(Words w) {
             for (int i = 1; i < w.count(); i += 2) {
@@ -53,15 +56,24 @@ final class ServerCommands {
                     case "weight" -> weight = Words.number(what, v, 0, Integer.MAX_VALUE, "a weight, 0 or more");
                     case "prio" -> prio = Words.number(what, v, Integer.MIN_VALUE, Integer.MAX_VALUE, "a priority");
                     case "drain" -> drain = Words.number(what, v, 0, 1, "1 to drain, 0 to end draining");
+                    case "proxy" -> proxy = proxyVersion(v);
                     default -> throw new BadArgument("server: unexpected keyword '" + key
-                            + "' (expected acl, address, port, max, hard, blacklist, weight, prio or drain)");
+                            + "' (expected acl, address, port, max, hard, blacklist, weight, prio, drain or proxy)");
                 }
             }
         }
 
         boolean changesSpec() {
             return address != null || port != null || max != null || hard != null || weight != null || prio != null
-                    || acl != null;
+                    || acl != null || proxy != null;
+        }
+
+        private static ProxyProtocol proxyVersion(String v) {
+            try {
+                return ProxyProtocol.parse(v);
+            } catch (IllegalArgumentException e) {
+                throw new BadArgument("server proxy: " + e.getMessage());
+            }
         }
     }
 
@@ -115,6 +127,7 @@ final class ServerCommands {
                 r.hard != null ? r.hard : base == null ? 0 : base.hardMaxConnections(),
                 r.weight != null ? OptionalInt.of(r.weight) : base == null ? OptionalInt.empty() : base.weight(),
                 r.prio != null ? r.prio : base == null ? 0 : base.priority(),
-                r.acl != null ? r.acl : base == null ? 0 : base.acl());
+                r.acl != null ? r.acl : base == null ? 0 : base.acl(),
+                r.proxy != null ? Optional.of(r.proxy) : base == null ? Optional.empty() : base.proxyProtocol());
     }
 }
