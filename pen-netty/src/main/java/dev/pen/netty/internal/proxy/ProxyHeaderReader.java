@@ -71,7 +71,8 @@ public final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof DecoderException && !done) {
+        if (cause instanceof DecoderException) {
+            // The decoder may fail again as the refused connection closes: the first failure is the one told.
             refuse(ctx, "bad PROXY header: " + cause.getMessage());
         } else {
             ctx.fireExceptionCaught(cause);
