@@ -240,6 +240,9 @@ class OptionParserTest {
                 + "  --version     show the version and exit\n"
                 + "  --first-byte-timeout T\n                close a client that sent nothing in T [60]\n"
                 + "  --handshake-timeout T\n                close a TLS client not through its handshake in T [10]\n"
+                + "  --proxy-protocol v1|v2\n                send backends a PROXY header naming the client\n"
+                + "  --accept-proxy NETWORK[,...]\n                take the client from the PROXY header of these"
+                + " networks\n"
                 + "\nexample:");
     }
 

@@ -247,14 +247,15 @@ class ProxyProtocolTest {
             }
         }
         Await.until("two refusals counted", () -> lb.proxyHeadersRefused() == 2);
+        // A server that speaks first is connected at once, but gets none of the refused bytes.
         for (int i = 0; i < backend.accepted(); i++) {
             assertThat(backend.received(i)).isEmpty();
         }
         // Anything else from the same address is relayed as before.
         try (Socket s = Clients.connect(UNTRUSTED, port(lb))) {
             send(s, "PROXIMA");
-            Await.until("the bytes at the backend",
-                    () -> Arrays.equals(backend.received(backend.accepted() - 1), "PROXIMA".getBytes()));
+            Await.until("the bytes at the backend", () -> java.util.stream.IntStream.range(0, backend.accepted())
+                    .anyMatch(i -> Arrays.equals(backend.received(i), "PROXIMA".getBytes())));
         }
         assertThat(lb.proxyHeadersRefused()).isEqualTo(2);
     }
