@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
 
 /**
  * On a connection from outside the trusted networks, while PROXY headers are accepted from some: a connection
@@ -52,8 +53,10 @@ public final class ProxySignatureGuard extends ChannelInboundHandlerAdapter {
             case SIGNATURE -> {
                 data.release();
                 refused = true;
-                ctx.fireUserEventTriggered(new ProxyHeaderEvent.Refused("PROXY header from "
-                        + ctx.channel().remoteAddress() + ", which is not in --accept-proxy's networks"));
+                String from = ctx.channel().remoteAddress() instanceof InetSocketAddress inet
+                        ? inet.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
+                ctx.fireUserEventTriggered(new ProxyHeaderEvent.Refused("PROXY header from " + from
+                        + ", outside the networks trusted to send one"));
             }
             case MORE -> held = data;
             case NONE -> {
