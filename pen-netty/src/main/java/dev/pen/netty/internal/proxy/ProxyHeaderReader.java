@@ -34,7 +34,7 @@ public final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
         this.timeoutNanos = timeoutNanos;
     }
 
-    /** The decoder this handler reads from: v1 headers up to 107 bytes, v2 up to the decoder's own bound. */
+    /** The decoder this handler reads from: v1 headers up to 108 bytes, v2 up to the decoder's own bound. */
     public static HAProxyMessageDecoder newDecoder() {
         return new HAProxyMessageDecoder(true);
     }

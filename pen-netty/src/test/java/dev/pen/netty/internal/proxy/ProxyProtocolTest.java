@@ -10,6 +10,7 @@ import dev.pen.api.ConnectionLog;
 import dev.pen.api.Network;
 import dev.pen.api.ProxyProtocol;
 import dev.pen.api.ProxySettings;
+import dev.pen.api.TlsSettings;
 import dev.pen.api.Transport;
 import dev.pen.netty.NettyBalancer;
 import dev.pen.netty.TestAccess;
@@ -17,6 +18,7 @@ import dev.pen.netty.testing.Await;
 import dev.pen.netty.testing.Clients;
 import dev.pen.netty.testing.Closer;
 import dev.pen.netty.testing.HeaderEchoBackend;
+import dev.pen.netty.testing.Programs;
 import dev.pen.netty.testing.RecordingBackend;
 import dev.pen.netty.testing.Transports;
 import io.netty.buffer.Unpooled;
@@ -29,13 +31,20 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -229,6 +238,44 @@ class ProxyProtocolTest {
                 answer.append(line).append('\n');
             }
             assertThat(answer.toString()).contains("X-Forwarded-For: 203.0.113.7\n").doesNotContain(TRUSTED);
+        }
+    }
+
+    @Test
+    void aTrustedHeaderComesBeforeTheTlsHandshake(@TempDir Path certs) throws Exception {
+        Programs.require("openssl");
+        Path cert = certs.resolve("server.pem");
+        Path key = certs.resolve("server.key");
+        Programs.check(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=localhost"));
+        RecordingBackend backend = resources.keep(new RecordingBackend());
+        Balancer lb = balancer(Transport.NIO, backend.spec(), b -> b.tls(TlsSettings.of(cert).withKey(key))
+                .proxy(new ProxySettings(ProxyProtocol.V1, Network.parseList(TRUSTED))));
+        try (Socket plain = Clients.connect(TRUSTED, port(lb))) {
+            send(plain, "PROXY TCP4 203.0.113.7 127.0.0.1 40000 443\r\n");
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new X509TrustManager() {
+                @Override
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                @Override
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, null);
+            try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, "localhost", port(lb),
+                    true)) {
+                tls.startHandshake();
+                assertThat(Clients.readLine(tls)).isEqualTo("ready");
+                send(tls, "hello");
+                String expected = "PROXY TCP4 203.0.113.7 127.0.0.1 40000 443\r\nhello";
+                Await.until("the header and the decrypted bytes", () -> text(backend.received(0)).equals(expected));
+            }
         }
     }
 
