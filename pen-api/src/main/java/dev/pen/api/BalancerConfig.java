@@ -254,7 +254,8 @@ public final class BalancerConfig {
 
     /**
      * The PROXY protocol: the header backend connections start with, and the networks trusted to send one naming
-     * the real client. Default {@link ProxySettings#NONE}. TCP only: UDP sessions neither send nor read headers.
+     * the real client. Default {@link ProxySettings#NONE}. TCP only: {@link Builder#build()} refuses any header with
+     * UDP.
      */
     public ProxySettings proxy() {
         return proxy;
