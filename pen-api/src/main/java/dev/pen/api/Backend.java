@@ -1,6 +1,7 @@
 package dev.pen.api;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -8,14 +9,15 @@ import java.util.OptionalInt;
  * connections for new clients ({@code maxConnections}, 0 = none), a hard limit that a returning client may reach
  * ({@code hardMaxConnections}), a weight for weighted selection (absent when none was given: it then counts as 1,
  * while an explicit 0 takes no new clients), a priority for priority selection (lower wins), and the ACL list that
- * clients must pass to use it (pen's {@code server N acl A}; 0 by default), and its own active health check
- * settings, which lie over the balancer's ({@link HealthCheck#NONE} by default: the balancer's apply).
+ * clients must pass to use it (pen's {@code server N acl A}; 0 by default), its own active health check
+ * settings, which lie over the balancer's ({@link HealthCheck#NONE} by default: the balancer's apply), and the
+ * PROXY protocol header its connections start with (absent: the balancer's, {@link ProxySettings#send()}).
  *
  * <p>The text form is pen's {@code host[:port[:maxc[:hard[:weight[:prio]]]]]}, with {@code [v6addr]} for IPv6
  * hosts; see {@link #parse(String, int)} and {@link #toString()}.
  */
 public record Backend(Address address, int maxConnections, int hardMaxConnections, OptionalInt weight, int priority,
-        int acl, HealthCheck healthCheck) {
+        int acl, HealthCheck healthCheck, Optional<ProxyProtocol> proxyProtocol) {
 
     /** Index of the emergency server in statistics (pen's hidden slot -1). */
     public static final int EMERGENCY_INDEX = -1;
@@ -27,6 +29,7 @@ public record Backend(Address address, int maxConnections, int hardMaxConnection
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(weight, "weight");
         Objects.requireNonNull(healthCheck, "healthCheck");
+        Objects.requireNonNull(proxyProtocol, "proxyProtocol");
         if (maxConnections < 0) {
             throw new IllegalArgumentException("unexpected maxc: " + maxConnections + " (expected 0 or more)");
         }
@@ -47,10 +50,22 @@ public record Backend(Address address, int maxConnections, int hardMaxConnection
         }
     }
 
-    /** A backend with no health check settings of its own: the balancer's apply. */
+    /** A backend with no health check or PROXY protocol settings of its own: the balancer's apply. */
     public Backend(Address address, int maxConnections, int hardMaxConnections, OptionalInt weight, int priority,
             int acl) {
-        this(address, maxConnections, hardMaxConnections, weight, priority, acl, HealthCheck.NONE);
+        this(address, maxConnections, hardMaxConnections, weight, priority, acl, HealthCheck.NONE, Optional.empty());
+    }
+
+    /** A backend with health check settings of its own and the balancer's PROXY protocol setting. */
+    public Backend(Address address, int maxConnections, int hardMaxConnections, OptionalInt weight, int priority,
+            int acl, HealthCheck healthCheck) {
+        this(address, maxConnections, hardMaxConnections, weight, priority, acl, healthCheck, Optional.empty());
+    }
+
+    /** A backend with its own PROXY protocol setting and the balancer's health checks. */
+    public Backend(Address address, int maxConnections, int hardMaxConnections, OptionalInt weight, int priority,
+            int acl, Optional<ProxyProtocol> proxyProtocol) {
+        this(address, maxConnections, hardMaxConnections, weight, priority, acl, HealthCheck.NONE, proxyProtocol);
     }
 
     /** A backend without limits, weight or priority. */
@@ -70,33 +85,33 @@ public record Backend(Address address, int maxConnections, int hardMaxConnection
 
     /** A copy at {@code newAddress}. */
     public Backend withAddress(Address newAddress) {
-        return new Backend(newAddress, maxConnections, hardMaxConnections, weight, priority, acl, healthCheck);
+        return new Backend(newAddress, maxConnections, hardMaxConnections, weight, priority, acl, healthCheck, proxyProtocol);
     }
 
     /** A copy with the soft limit for new clients (maxc) set to {@code max}; 0 for none. */
     public Backend withMaxConnections(int max) {
-        return new Backend(address, max, hardMaxConnections, weight, priority, acl, healthCheck);
+        return new Backend(address, max, hardMaxConnections, weight, priority, acl, healthCheck, proxyProtocol);
     }
 
     /** A copy with the hard limit for returning clients set to {@code hard}. */
     public Backend withHardMaxConnections(int hard) {
-        return new Backend(address, maxConnections, hard, weight, priority, acl, healthCheck);
+        return new Backend(address, maxConnections, hard, weight, priority, acl, healthCheck, proxyProtocol);
     }
 
     /** A copy with the weight given as {@code newWeight}; 0 takes no new clients in weighted mode. */
     public Backend withWeight(int newWeight) {
         return new Backend(address, maxConnections, hardMaxConnections, OptionalInt.of(newWeight), priority, acl,
-                healthCheck);
+                healthCheck, proxyProtocol);
     }
 
     /** A copy with priority {@code prio} (lower wins in priority mode). */
     public Backend withPriority(int prio) {
-        return new Backend(address, maxConnections, hardMaxConnections, weight, prio, acl, healthCheck);
+        return new Backend(address, maxConnections, hardMaxConnections, weight, prio, acl, healthCheck, proxyProtocol);
     }
 
     /** A copy whose clients must pass access list {@code newAcl} (pen's {@code server N acl A}). */
     public Backend withAcl(int newAcl) {
-        return new Backend(address, maxConnections, hardMaxConnections, weight, priority, newAcl, healthCheck);
+        return new Backend(address, maxConnections, hardMaxConnections, weight, priority, newAcl, healthCheck, proxyProtocol);
     }
 
     /**
@@ -104,7 +119,22 @@ public record Backend(Address address, int maxConnections, int hardMaxConnection
      * balancer's apply; {@link HealthCheck#off()}: this backend is not checked).
      */
     public Backend withHealthCheck(HealthCheck check) {
-        return new Backend(address, maxConnections, hardMaxConnections, weight, priority, acl, check);
+        return new Backend(address, maxConnections, hardMaxConnections, weight, priority, acl, check, proxyProtocol);
+    }
+
+    /** A copy whose connections start with a {@code version} PROXY header, whatever the balancer's setting. */
+    public Backend withProxyProtocol(ProxyProtocol version) {
+        return new Backend(address, maxConnections, hardMaxConnections, weight, priority, acl, healthCheck,
+                Optional.of(version));
+    }
+
+    /**
+     * A copy with {@code other}'s server settings that its spec does not carry: acl, health check settings and
+     * PROXY protocol.
+     */
+    public Backend withSettingsOf(Backend other) {
+        return new Backend(address, maxConnections, hardMaxConnections, weight, priority, other.acl,
+                other.healthCheck, other.proxyProtocol);
     }
 
     /**

@@ -137,6 +137,15 @@ public interface Balancer extends AutoCloseable {
     int idleConnections();
 
     /**
+     * Client connections closed because of a PROXY header since the start: one from outside
+     * {@link ProxySettings#acceptFrom()}, a malformed one, or none (or not all of one in time) from inside it.
+     * An implementation that reads no PROXY header answers 0.
+     */
+    default long proxyHeadersRefused() {
+        return 0;
+    }
+
+    /**
      * Reads the certificate, key and CA files of the configuration's TLS settings again (on pen's HUP), so that a
      * renewed certificate needs no restart. Client connections accepted after the call use the new files; open
      * ones carry on with the old. When a file is missing or bad, the old certificate stays in use and nothing

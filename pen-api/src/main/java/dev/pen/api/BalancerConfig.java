@@ -75,6 +75,7 @@ public final class BalancerConfig {
     private final int acceptBatch;
     private final boolean dummy;
     private final int idleConnections;
+    private final ProxySettings proxy;
 
     private BalancerConfig(Builder b, Address listen, List<Backend> backends, Backend emergency, Backend abuse) {
         this.listen = listen;
@@ -111,6 +112,7 @@ public final class BalancerConfig {
         this.acceptBatch = b.acceptBatch;
         this.dummy = b.dummy;
         this.idleConnections = b.idleConnections;
+        this.proxy = b.proxy;
     }
 
     public static Builder builder() {
@@ -156,6 +158,7 @@ public final class BalancerConfig {
         b.acceptBatch = acceptBatch;
         b.dummy = dummy;
         b.idleConnections = idleConnections;
+        b.proxy = proxy;
         return b;
     }
 
@@ -404,6 +407,15 @@ public final class BalancerConfig {
         return idleConnections;
     }
 
+    /**
+     * The PROXY protocol: the header backend connections start with, and the networks trusted to send one naming
+     * the real client. Default {@link ProxySettings#NONE}. TCP only: {@link Builder#build()} refuses any header with
+     * UDP.
+     */
+    public ProxySettings proxy() {
+        return proxy;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof BalancerConfig c && listen.equals(c.listen) && backends.equals(c.backends)
@@ -419,7 +431,8 @@ public final class BalancerConfig {
                 && meterRegistry == c.meterRegistry && keepAlive == c.keepAlive
                 && Objects.equals(sourceAddress, c.sourceAddress) && transparent == c.transparent
                 && fastClose == c.fastClose && maxPendingConnects == c.maxPendingConnects
-                && acceptBatch == c.acceptBatch && dummy == c.dummy && idleConnections == c.idleConnections;
+                && acceptBatch == c.acceptBatch && dummy == c.dummy && idleConnections == c.idleConnections
+                && proxy.equals(c.proxy);
     }
 
     @Override
@@ -471,6 +484,7 @@ public final class BalancerConfig {
         private int acceptBatch = DEFAULT_ACCEPT_BATCH;
         private boolean dummy;
         private int idleConnections;
+        private ProxySettings proxy = ProxySettings.NONE;
 
         private Builder() {
             Arrays.fill(accessLists, AccessList.empty());
@@ -807,6 +821,12 @@ public final class BalancerConfig {
             return this;
         }
 
+        /** The PROXY protocol settings; see {@link BalancerConfig#proxy()}. */
+        public Builder proxy(ProxySettings settings) {
+            this.proxy = Objects.requireNonNull(settings, "proxy");
+            return this;
+        }
+
         /**
          * Checks everything and returns the config.
          *
@@ -839,6 +859,11 @@ public final class BalancerConfig {
             List<Backend> parsed = new ArrayList<>(backends.size());
             for (Object b : backends) {
                 parsed.add(b == null ? null : toBackend(b, defaultPort));
+            }
+            if (udp && (proxy.send() != ProxyProtocol.OFF || proxy.accepting() || parsed.stream().anyMatch(
+                    b -> b != null && b.proxyProtocol().filter(v -> v != ProxyProtocol.OFF).isPresent()))) {
+                throw new IllegalArgumentException("PROXY protocol with UDP (expected one of them: PROXY headers are"
+                        + " sent and read on TCP connections only)");
             }
             return new BalancerConfig(this, l, parsed, toBackend(emergency, defaultPort), toBackend(abuse, defaultPort));
         }

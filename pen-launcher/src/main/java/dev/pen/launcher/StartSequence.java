@@ -7,6 +7,8 @@ import dev.pen.api.BalancerConfig;
 import dev.pen.api.ConnectionLog;
 import dev.pen.api.Limits;
 import dev.pen.api.Modes;
+import dev.pen.api.ProxyProtocol;
+import dev.pen.api.ProxySettings;
 import dev.pen.api.TlsSettings;
 import dev.pen.launcher.cli.Options;
 import dev.pen.launcher.control.Interpreter;
@@ -66,6 +68,9 @@ final class StartSequence {
         if (o.handshakeTimeout != null) {
             b.handshakeTimeout(o.handshakeTimeout);
         }
+        if (o.proxyProtocol != null || !o.acceptProxy.isEmpty()) {
+            b.proxy(new ProxySettings(o.proxyProtocol == null ? ProxyProtocol.OFF : o.proxyProtocol, o.acceptProxy));
+        }
         return b.build();
     }
 
@@ -105,11 +110,10 @@ final class StartSequence {
         int defaultPort = listen.isUnix() ? 0 : listen.port();
         List<String> specs = o.servers();
         for (int i = 0; i < specs.size(); i++) {
-            int acl = commanded.backend(i).map(Backend::acl).orElse(0);
-            // As pen keeps a slot's acl, so its own health check settings from -o or -F are kept.
-            Backend commandedSlot = commanded.backend(i).orElse(null);
-            Backend spec = parseServer(specs.get(i), defaultPort).withAcl(acl);
-            config.backend(i, commandedSlot == null ? spec : spec.withHealthCheck(commandedSlot.healthCheck()));
+            Backend positional = parseServer(specs.get(i), defaultPort);
+            Backend before = commanded.backend(i).orElse(null);
+            // The -F file's server N settings that a spec does not carry (acl, health checks, proxy) stay.
+            config.backend(i, before == null ? positional : positional.withSettingsOf(before));
         }
         if (o.emergencyServer != null) {
             config.emergency(parseServer(o.emergencyServer, defaultPort));

@@ -298,6 +298,11 @@ public final class NettyBalancer implements Balancer {
     }
 
     @Override
+    public long proxyHeadersRefused() {
+        return context.proxyRefused();
+    }
+
+    @Override
     public void reloadTls() {
         TlsTerminator tls = context.tls();
         if (tls != null) {

@@ -1,5 +1,7 @@
 package dev.pen.launcher.cli;
 
+import dev.pen.api.Network;
+import dev.pen.api.ProxyProtocol;
 import dev.pen.api.cli.Getopt;
 import dev.pen.launcher.admin.AdminAddress;
 import java.util.List;
@@ -41,7 +43,11 @@ final class LongOptions {
             new Entry("grace", "T", "on TERM, let open connections finish for up to T, then close [off]",
                     (o, v) -> o.grace = grace(v)),
             new Entry("reuseport", null, "share the listen port with a new balancer (SO_REUSEPORT) [off]",
-                    (o, v) -> o.reusePort = true));
+                    (o, v) -> o.reusePort = true),
+            new Entry("proxy-protocol", "v1|v2", "send backends a PROXY header naming the client",
+                    (o, v) -> o.proxyProtocol = checked("--proxy-protocol", () -> ProxyProtocol.parse(v))),
+            new Entry("accept-proxy", "NETWORK[,...]", "take the client from the PROXY header of these networks",
+                    (o, v) -> o.acceptProxy = checked("--accept-proxy", () -> Network.parseList(v))));
 
     /** The longest --grace: a day. */
     static final java.time.Duration MAX_GRACE = java.time.Duration.ofDays(1);
@@ -86,6 +92,15 @@ final class LongOptions {
             return AdminAddress.parse(value);
         } catch (IllegalArgumentException e) {
             throw CommandLineException.badValue("pen: --admin: " + e.getMessage());
+        }
+    }
+
+    /** A value read by {@code parse}, whose error becomes the option's one-line error. */
+    private static <T> T checked(String option, java.util.function.Supplier<T> parse) throws CommandLineException {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw CommandLineException.badValue("pen: " + option + ": " + e.getMessage());
         }
     }
 

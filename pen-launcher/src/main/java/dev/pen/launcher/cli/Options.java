@@ -93,6 +93,10 @@ public final class Options {
     public boolean reusePort;
     /** --admin: where the admin listener (metrics, status) binds; null when off. */
     public AdminAddress admin;
+    /** --proxy-protocol: the PROXY header every backend connection starts with; null for none. */
+    public dev.pen.api.ProxyProtocol proxyProtocol;
+    /** --accept-proxy: the networks trusted to send a PROXY header naming the client; empty for none. */
+    public List<dev.pen.api.Network> acceptProxy = List.of();
     /** --help: show the usage text and exit (the rest of the command line is not read). */
     public boolean help;
     /** --version: show the version and exit (the rest of the command line is not read). */

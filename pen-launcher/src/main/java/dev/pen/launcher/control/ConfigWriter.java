@@ -77,7 +77,7 @@ final class ConfigWriter {
         s.append(m.roundRobin() ? "roundrobin\n" : "no roundrobin\n");
         for (int i = 0; i < c.backendSlots(); i++) {
             int index = i;
-            c.backend(i).ifPresent(be -> server(s, index, be));
+            c.backend(i).ifPresent(be -> server(s, index, be, c));
         }
         TlsCommands.write(s, c.tls());
         if (c.sourceAddress() != null) {
@@ -103,7 +103,7 @@ final class ConfigWriter {
         }
     }
 
-    private static void server(StringBuilder s, int index, Backend be) {
+    private static void server(StringBuilder s, int index, Backend be, BalancerConfig c) {
         s.append("server ").append(index).append(" acl ").append(be.acl()).append(" address ");
         if (be.address().isUnix()) {
             s.append(be.address().path());
@@ -116,6 +116,9 @@ final class ConfigWriter {
         be.weight().ifPresent(w -> s.append(" weight ").append(w));
         if (be.priority() != 0) {
             s.append(" prio ").append(be.priority());
+        }
+        if (Replies.showsProxy(c, be)) {
+            s.append(" proxy ").append(c.proxy().sendTo(be));
         }
         if (!be.healthCheck().isNone()) {
             s.append(' ').append(CheckText.pairs(be.healthCheck()));

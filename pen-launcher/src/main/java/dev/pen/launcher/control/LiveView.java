@@ -42,6 +42,11 @@ public interface LiveView {
         return 0;
     }
 
+    /** Client connections closed because of a PROXY header ({@link Balancer#proxyHeadersRefused()}). */
+    default long proxyHeadersRefused() {
+        return 0;
+    }
+
     /**
      * Whether actions wait for start-up, when a slot still empty may yet be filled (by a positional server), so
      * that blacklisting or draining it is kept rather than refused.
@@ -91,6 +96,11 @@ public interface LiveView {
             @Override
             public int idleConnections() {
                 return b.idleConnections();
+            }
+
+            @Override
+            public long proxyHeadersRefused() {
+                return b.proxyHeadersRefused();
             }
         };
     }

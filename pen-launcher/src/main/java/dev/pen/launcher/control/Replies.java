@@ -5,6 +5,7 @@ import dev.pen.api.Backend;
 import dev.pen.api.BackendState;
 import dev.pen.api.BackendStats;
 import dev.pen.api.BalancerConfig;
+import dev.pen.api.ProxyProtocol;
 import dev.pen.api.ClientStats;
 import dev.pen.api.ConnectionInfo;
 import dev.pen.api.HealthCheck;
@@ -29,9 +30,9 @@ public final class Replies {
 
     /**
      * pen's {@code servers}: one line per slot, an empty slot shown as pen shows a slot with no address. A server
-     * using a feature pen lacks gets {@code key value} pairs after pen's fields (a draining one {@code drain 1}, a
-     * checked one its check settings and {@code health up} or {@code health down});
-     * the others none, so their lines stay pen's.
+     * using a feature pen lacks gets {@code key value} pairs after pen's fields (a draining one {@code drain 1}, one
+     * with a PROXY header {@code proxy v2}, a checked one its check settings and {@code health up} or
+     * {@code health down}); the others none, so their lines stay pen's.
      */
     static String servers(BalancerConfig config, LiveView live) {
         StringBuilder s = new StringBuilder();
@@ -52,6 +53,9 @@ public final class Replies {
             if (x.state() == BackendState.DRAINING) {
                 s.append(" drain 1");
             }
+            if (showsProxy(config, be)) {
+                s.append(" proxy ").append(config.proxy().sendTo(be));
+            }
             HealthCheck.Resolved check = config.healthCheck(be);
             if (check.checks()) {
                 s.append(' ').append(CheckText.resolved(check)).append(" health ").append(x.down() ? "down" : "up");
@@ -59,6 +63,14 @@ public final class Replies {
             s.append('\n');
         }
         return s.toString();
+    }
+
+    /**
+     * Whether a server's PROXY header is shown and written: when it has its own setting or the balancer sends one,
+     * never otherwise, so that a balancer without PROXY headers shows and writes pen's lines.
+     */
+    static boolean showsProxy(BalancerConfig config, Backend be) {
+        return be.proxyProtocol().isPresent() || config.proxy().send() != ProxyProtocol.OFF;
     }
 
     /** The address pen shows for a backend: the address it resolved to, else the host as given. */

@@ -6,10 +6,12 @@ import dev.pen.api.Backend;
 import dev.pen.api.BalancerConfig;
 import dev.pen.api.HealthCheck;
 import dev.pen.launcher.cli.CheckText;
+import dev.pen.api.ProxyProtocol;
 import dev.pen.launcher.control.Command.Outcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -23,8 +25,9 @@ final class ServerCommands {
     static List<Command> all(ControlHost host) {
         return List.of(
                 new Command("server", "N [acl A] [address HOST|PATH] [port P] [max M] [hard H] [weight W] [prio P]"
-                        + " [blacklist SECONDS] [drain 1|0] [check tcp|http:PATH|off] [inter T] [fastinter T]"
-                        + " [rise N] [fall N] [slowstart T] [check_timeout T]: change, add or blacklist server N",
+                        + " [blacklist SECONDS] [drain 1|0] [proxy v1|v2|off] [check tcp|http:PATH|off] [inter T]"
+                        + " [fastinter T] [rise N] [fall N] [slowstart T] [check_timeout T]: change, add or blacklist"
+                        + " server N",
                         (c, w) -> server(host, c, w)),
                 new Command("check", "[tcp|http:PATH|off] [inter T] [fastinter T] [rise N] [fall N] [slowstart T]"
                         + " [check_timeout T]: the health checks of every server", ServerCommands::check),
@@ -45,6 +48,7 @@ final class ServerCommands {
         Integer drain;
         /** Health check keywords and values, in the order given. */
         final List<String[]> checks = new ArrayList<>();
+        ProxyProtocol proxy;
 
         Request(Words w) {
             for (int i = 1; i < w.count(); i += 2) {
@@ -64,12 +68,13 @@ final class ServerCommands {
                     case "weight" -> weight = Words.number(what, v, 0, Integer.MAX_VALUE, "a weight, 0 or more");
                     case "prio" -> prio = Words.number(what, v, Integer.MIN_VALUE, Integer.MAX_VALUE, "a priority");
                     case "drain" -> drain = Words.number(what, v, 0, 1, "1 to drain, 0 to end draining");
+                    case "proxy" -> proxy = proxyVersion(v);
                     case "check", "inter", "fastinter", "rise", "fall", "slowstart", "check_timeout" -> {
                         checkSetting(what, HealthCheck.NONE, key, v);
                         checks.add(new String[] {key, v});
                     }
                     default -> throw new BadArgument("server: unexpected keyword '" + key
-                            + "' (expected acl, address, port, max, hard, blacklist, weight, prio, drain, "
+                            + "' (expected acl, address, port, max, hard, blacklist, weight, prio, drain, proxy, "
                             + String.join(", ", CheckText.KEYWORDS) + ")");
                 }
             }
@@ -77,7 +82,15 @@ final class ServerCommands {
 
         boolean changesSpec() {
             return address != null || port != null || max != null || hard != null || weight != null || prio != null
-                    || acl != null || !checks.isEmpty();
+                    || acl != null || proxy != null || !checks.isEmpty();
+        }
+
+        private static ProxyProtocol proxyVersion(String v) {
+            try {
+                return ProxyProtocol.parse(v);
+            } catch (IllegalArgumentException e) {
+                throw new BadArgument("server proxy: " + e.getMessage());
+            }
         }
 
         /** {@code base} with the health check settings of this command. */
@@ -176,6 +189,7 @@ final class ServerCommands {
                 r.weight != null ? OptionalInt.of(r.weight) : base == null ? OptionalInt.empty() : base.weight(),
                 r.prio != null ? r.prio : base == null ? 0 : base.priority(),
                 r.acl != null ? r.acl : base == null ? 0 : base.acl(),
-                r.healthCheck(base == null ? HealthCheck.NONE : base.healthCheck()));
+                r.healthCheck(base == null ? HealthCheck.NONE : base.healthCheck()),
+                r.proxy != null ? Optional.of(r.proxy) : base == null ? Optional.empty() : base.proxyProtocol());
     }
 }

@@ -65,7 +65,12 @@ public final class StatusPage {
             row(s, c.id(), c.clientDescriptor(), c.backendDescriptor(), 0, 0, AddressText.of(c.clientAddress()),
                     c.backendIndex());
         }
-        s.append("</table>\n</body>\n</html>\n");
+        s.append("</table>\n");
+        if (config.proxy().accepting()) {
+            // Only with --accept-proxy, so that the page is otherwise pen's.
+            s.append("<h2>PROXY protocol</h2>Headers refused: ").append(b.proxyHeadersRefused()).append("<p>\n");
+        }
+        s.append("</body>\n</html>\n");
         return s.toString();
     }
 
@@ -93,6 +98,9 @@ public final class StatusPage {
             lines.add("age " + (now - c.lastConnectMillis()) / 1000 + ", last server " + c.lastBackend() + ", "
                     + c.connects() + " connects");
             lines.add(c.bytesToClient() + " sent, " + c.bytesFromClient() + " received");
+        }
+        if (config.proxy().accepting()) {
+            lines.add("PROXY headers refused: " + b.proxyHeadersRefused());
         }
         return lines;
     }

@@ -302,6 +302,9 @@ class OptionParserTest {
                 + "  --admin [HOST:]PORT\n                serve /metrics, /status.json and a status page [off]\n"
                 + "  --grace T     on TERM, let open connections finish for up to T, then close [off]\n"
                 + "  --reuseport   share the listen port with a new balancer (SO_REUSEPORT) [off]\n"
+                + "  --proxy-protocol v1|v2\n                send backends a PROXY header naming the client\n"
+                + "  --accept-proxy NETWORK[,...]\n                take the client from the PROXY header of these"
+                + " networks\n"
                 + "\nexample:");
     }
 

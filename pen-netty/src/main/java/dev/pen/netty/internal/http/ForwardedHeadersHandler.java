@@ -3,10 +3,12 @@ package dev.pen.netty.internal.http;
 import static dev.pen.netty.internal.http.HeadBytes.CR;
 import static dev.pen.netty.internal.http.HeadBytes.LF;
 
+import dev.pen.netty.internal.proxy.ClientAddresses;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -39,7 +41,9 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
 
     private enum State { DETECT, REQUEST_START, HEAD, BODY, CHUNKED, HOLD, PASSTHROUGH, REJECTED }
 
-    private final byte[] client;
+    private byte[] client;
+    /** Whether {@link #client} is looked up at the first request, once a PROXY header may have named it. */
+    private boolean clientFromChannel;
     private final byte[] proto;
     private final LongAdder rejections;
     private final HeadCollector head = new HeadCollector();
@@ -67,6 +71,26 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
         this.client = client == null ? null : client.getBytes(StandardCharsets.US_ASCII);
         this.proto = (tls ? "https" : "http").getBytes(StandardCharsets.US_ASCII);
         this.rejections = rejections;
+    }
+
+    /**
+     * A handler whose client is the one the channel stands for at its first request ({@link ClientAddresses}):
+     * a trusted PROXY header, read before any request, names it.
+     */
+    static ForwardedHeadersHandler forChannel(boolean tls, LongAdder rejections) {
+        ForwardedHeadersHandler h = new ForwardedHeadersHandler(null, tls, rejections);
+        h.clientFromChannel = true;
+        return h;
+    }
+
+    private byte[] client() {
+        if (clientFromChannel) {
+            clientFromChannel = false;
+            String address = ClientAddresses.of(ctx.channel()).source() instanceof InetSocketAddress inet
+                    && inet.getAddress() != null ? inet.getAddress().getHostAddress() : null;
+            client = address == null ? null : address.getBytes(StandardCharsets.US_ASCII);
+        }
+        return client;
     }
 
     @Override
@@ -228,7 +252,7 @@ public final class ForwardedHeadersHandler extends ChannelInboundHandlerAdapter 
             } else {
                 state = State.REQUEST_START;
             }
-            return request.write(ctx.alloc(), src, from, to, client, proto);
+            return request.write(ctx.alloc(), src, from, to, client(), proto);
         } finally {
             if (own) {
                 src.release();

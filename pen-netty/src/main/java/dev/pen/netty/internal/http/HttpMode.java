@@ -3,7 +3,6 @@ package dev.pen.netty.internal.http;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.util.AttributeKey;
-import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -39,9 +38,7 @@ public final class HttpMode {
         if (!on) {
             return null;
         }
-        String address = client.remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
-                ? inet.getAddress().getHostAddress() : null;
-        ForwardedHeadersHandler handler = new ForwardedHeadersHandler(address, tls, rejected);
+        ForwardedHeadersHandler handler = ForwardedHeadersHandler.forChannel(tls, rejected);
         client.attr(REQUESTS).set(handler);
         return handler;
     }

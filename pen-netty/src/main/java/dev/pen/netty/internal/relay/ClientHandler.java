@@ -1,5 +1,6 @@
 package dev.pen.netty.internal.relay;
 
+import dev.pen.netty.internal.proxy.ProxyHeaderEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -11,29 +12,32 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client side of a relayed connection: starts selection on accept (with TLS, once the handshake is done, so
- * that a client that never finishes it holds no backend connection) and passes what it reads on.
+ * that a client that never finishes it holds no backend connection; from a trusted upstream balancer, once its
+ * PROXY header has named the client) and passes what it reads on.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(ClientHandler.class);
     private final RelayContext context;
     private final boolean plain;
     private final boolean tls;
+    private final boolean proxyHeader;
     private RelayConnection connection;
 
-    ClientHandler(RelayContext context, boolean plain, boolean tls) {
+    ClientHandler(RelayContext context, boolean plain, boolean tls, boolean proxyHeader) {
         this.context = context;
         this.plain = plain;
         this.tls = tls;
+        this.proxyHeader = proxyHeader;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         context.configure(ctx.channel());
         connection = new RelayConnection(context, ctx.channel(), plain && context.splice());
-        if (!tls) {
+        if (!tls && !proxyHeader) {
             connection.start();
         } else {
-            // Reading stays off: the TLS handler asks for each read it needs until the handshake is done.
+            // Reading stays off: the TLS handler and the PROXY header's decoder ask for each read they need.
             ctx.read();
         }
     }
@@ -63,6 +67,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             connection.clientInputShutdown();
         } else if (evt instanceof SslHandshakeCompletionEvent done && done.isSuccess()) {
             connection.start();
+        } else if (evt == ProxyHeaderEvent.RECEIVED && !tls) {
+            connection.start(); // with TLS, the handshake that follows the header starts the connection
+        } else if (evt instanceof ProxyHeaderEvent.Refused refused) {
+            connection.refuseProxyHeader(refused.reason());
         }
         ReferenceCountUtil.release(evt);
     }

@@ -24,6 +24,11 @@ final class ConnectionTimeouts implements Runnable {
                     (int) Math.min(Integer.MAX_VALUE, c.handshakeTimeout().toMillis()));
         }
 
+        /** How long a trusted client's PROXY header may take: the first byte timeout, or its default when off. */
+        long proxyHeaderNanos() {
+            return firstByteNanos > 0 ? firstByteNanos : BalancerConfig.DEFAULT_FIRST_BYTE_TIMEOUT.toNanos();
+        }
+
         boolean any() {
             return firstByteNanos > 0 || idleNanos > 0;
         }

@@ -1,5 +1,8 @@
 package dev.pen.netty.internal.relay;
 
+import dev.pen.api.ProxyProtocol;
+import dev.pen.netty.internal.proxy.ClientAddresses;
+import dev.pen.netty.internal.proxy.ProxyHeaderWriter;
 import dev.pen.netty.internal.relay.ConnectionEvents.Outcome;
 import dev.pen.netty.internal.select.BackendSlot;
 import dev.pen.netty.internal.transport.ChosenTransport;
@@ -34,6 +37,10 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
     private ConnectionTimeouts timeouts;
     /** pen's tcp_fastclose as it was when this client was accepted. */
     private final dev.pen.api.FastClose fastClose;
+    /** The client and the address it reached, as a trusted PROXY header names them; set once, at start. */
+    private volatile ClientAddresses addresses;
+    /** The PROXY header the backend connection being made starts with. */
+    private ProxyProtocol proxyHeader = ProxyProtocol.OFF;
 
     /** Bytes a direction relays by copying before it may switch to splice: short exchanges stay exact. */
     static final int SPLICE_AFTER = 64 * 1024;
@@ -57,7 +64,8 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
 
     @Override
     public SocketAddress clientAddress() {
-        return client.remoteAddress();
+        ClientAddresses a = addresses;
+        return a != null ? a.source() : client.remoteAddress();
     }
 
     /** The client channel, for closing the connection from another thread. */
@@ -116,10 +124,11 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
     /** The client was accepted: choose a server and connect to it. */
     void start() {
         started = true;
+        addresses = ClientAddresses.of(client);
         context.opened(this);
         events.accepted(this);
         timeouts = ConnectionTimeouts.start(this, context.timeouts());
-        SocketAddress remote = client.remoteAddress();
+        SocketAddress remote = addresses.source();
         BackendSlot slot;
         if (remote instanceof InetSocketAddress inet) {
             slot = context.selector().select(route, inet.getAddress(), inet.getPort());
@@ -135,6 +144,7 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
 
     private void connect(BackendSlot slot) {
         events.backendChosen(this, slot.index());
+        proxyHeader = context.proxy().sendTo(slot.backend());
         SocketAddress target = slot.address();
         // Made and registered here rather than through a Bootstrap: the address is resolved, this runs once.
         Channel ch;
@@ -185,6 +195,7 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
             return;
         }
         context.configure(backend);
+        ProxyHeaderWriter.write(backend, proxyHeader, addresses);
         if (early != null) {
             for (ByteBuf data; (data = early.poll()) != null; ) {
                 fromClient(data);
@@ -231,6 +242,20 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
         } else {
             connect(next);
         }
+    }
+
+    /**
+     * The client sent a PROXY header it may not send, a malformed one, or none where one is required: closed and
+     * counted. A client refused before it started (a trusted one) is told as accepted first, as every refusal is.
+     */
+    void refuseProxyHeader(String reason) {
+        context.countProxyRefused();
+        if (!started) {
+            started = true;
+            context.opened(this);
+            events.accepted(this);
+        }
+        refuse(Outcome.REFUSED, reason);
     }
 
     private void refuse(Outcome outcome, String reason) {

@@ -2,6 +2,7 @@ package dev.pen.netty.internal.relay;
 
 import dev.pen.api.BalancerConfig;
 import dev.pen.api.FastClose;
+import dev.pen.api.ProxySettings;
 import dev.pen.netty.internal.http.HttpMode;
 import dev.pen.netty.internal.select.ServerSelector;
 import dev.pen.netty.internal.tls.TlsTerminator;
@@ -17,6 +18,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What every connection of one balancer shares: the selector, the transport, the event fan-out, the connection
@@ -51,6 +53,8 @@ public final class RelayContext {
     private volatile boolean dummy;
     private volatile BackendSocket.Options backendOptions = BackendSocket.Options.NONE;
     private final BackendSocket backendSocket;
+    private volatile ProxySettings proxy = ProxySettings.NONE;
+    private final LongAdder proxyRefused = new LongAdder();
 
     public RelayContext(ServerSelector selector, ChosenTransport transport, ConnectionEvents events, AcceptGate gate) {
         this.selector = selector;
@@ -105,6 +109,7 @@ public final class RelayContext {
         fastClose = config.fastClose();
         dummy = config.dummy();
         backendOptions = BackendSocket.Options.of(config);
+        proxy = config.proxy();
     }
 
     /** pen's tcp_fastclose for new connections. */
@@ -120,6 +125,20 @@ public final class RelayContext {
     /** Connects a new backend channel of a client at {@code client} with the settings in force now. */
     ChannelFuture connectBackend(Channel ch, SocketAddress target, SocketAddress client) {
         return backendSocket.connect(ch, target, client, backendOptions);
+    }
+
+    /** The PROXY protocol settings for new connections. */
+    ProxySettings proxy() {
+        return proxy;
+    }
+
+    /** Connections closed for a PROXY header: from an untrusted address, malformed, or missing from a trusted one. */
+    public long proxyRefused() {
+        return proxyRefused.sum();
+    }
+
+    void countProxyRefused() {
+        proxyRefused.increment();
     }
 
     /** The time limits for new connections. */
