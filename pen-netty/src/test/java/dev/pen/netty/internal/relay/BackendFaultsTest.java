@@ -285,10 +285,6 @@ class BackendFaultsTest {
     @ParameterizedTest
     @MethodSource("resets")
     void resetByTheServerEndsTheClientPromptly(Transport transport, Fault fault) throws Exception {
-        boolean knownToHang = fault == Fault.RESET_MID_TRANSFER
-                && (transport == Transport.IO_URING || transport == Transport.EPOLL);
-        org.junit.jupiter.api.Assumptions.assumeTrue(!knownToHang || Boolean.getBoolean("pen.test.knownFaults"),
-                "not held yet on " + transport + " (docs/RELIABILITY.md); run with -Dpen.test.knownFaults=true");
         FaultyServer faulty = keep(new FaultyServer(fault));
         Balancer lb = keep(NettyBalancer.start(BalancerConfig.builder().listen("127.0.0.1:0")
                 .transport(transport).backend(faulty.spec()).build()));
