@@ -6,6 +6,7 @@ import dev.pen.netty.internal.proxy.ProxyHeaderWriter;
 import dev.pen.netty.internal.relay.ConnectionEvents.Outcome;
 import dev.pen.netty.internal.select.BackendSlot;
 import dev.pen.netty.internal.transport.ChosenTransport;
+import dev.pen.netty.internal.transport.IoUringHangup;
 import dev.pen.netty.internal.transport.LocalErrors;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -48,6 +49,8 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
     static final int SPLICE_CHUNK = 64 * 1024;
 
     private final boolean spliceable;
+    /** io_uring, where a reset may go unreported after a read batch (see {@link IoUringHangup}). */
+    private final boolean ioUring;
     private Splice clientToBackend;
     private Splice backendToClient;
 
@@ -57,6 +60,7 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
         this.events = context.events();
         this.client = client;
         this.spliceable = spliceable;
+        this.ioUring = context.transport().kind() == dev.pen.api.Transport.IO_URING;
         this.fastClose = context.fastClose();
     }
 
@@ -295,6 +299,10 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
         if (backend != null) {
             backend.flush();
         }
+        if (ioUring && !clientEof && IoUringHangup.resetUnread(client)) {
+            LOG.debug("connection {}: client reset", id());
+            client.close();
+        }
     }
 
     void fromBackend(ByteBuf data) {
@@ -331,7 +339,13 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
         @Override
         public void operationComplete(ChannelFuture f) {
             if (!f.isSuccess()) {
-                return; // the connection is closing; its channels report why
+                // The side written to closed (the connection is closing; its channels report why), or the side
+                // read from failed: a reset is reported here only, and epoll then ends that input as if the peer
+                // had half-closed. That side is closed, which ends the connection as a reset outside a splice does.
+                if (from.isOpen() && to.isActive()) {
+                    from.close();
+                }
+                return;
             }
             count(SPLICE_CHUNK);
             request();
@@ -356,6 +370,10 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
 
     void backendReadComplete() {
         client.flush();
+        if (ioUring && !backendEof && IoUringHangup.resetUnread(backend)) {
+            LOG.debug("connection {}: server reset", id());
+            backend.close(); // as a reset read on other transports: the client gets what arrived, then its end
+        }
     }
 
     /** A side became writable or stopped being so: read the other side only while this one can take more. */
