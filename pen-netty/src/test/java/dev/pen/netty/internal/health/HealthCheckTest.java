@@ -221,6 +221,8 @@ class HealthCheckTest {
                 r -> r.atMillis() > downAt + 3 * INTER.toMillis());
         b.listenAgain();
         awaitState(lb, 1, BackendState.UP, System.nanoTime());
+        // Listeners hear each server's changes in order, but no order between servers: the drain comes after.
+        Await.until("server 1's two changes heard", () -> changes.size() >= 2);
         lb.drainBackend(0, true);
         lb.drainBackend(0, false);
 
