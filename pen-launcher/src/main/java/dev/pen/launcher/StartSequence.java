@@ -60,8 +60,9 @@ final class StartSequence {
                         o.clients, Duration.ofSeconds(o.trackingSeconds), o.connections))
                 .backlog(o.listenQueue).reusePort(o.reusePort).http(o.http).udp(o.udp).tls(tls(o, err))
                 .healthCheck(o.healthCheck)
-                // pen's default: Nagle's algorithm stays on unless tcp_nodelay is given.
-                .tcpNoDelay(false).acceptBatch(o.multiAccept);
+                // Unlike pen, TCP_NODELAY is on unless `no tcp_nodelay` is given: with Nagle's algorithm a relay's
+                // small writes wait for delayed acknowledgements (docs/PERFORMANCE.md has the figures).
+                .acceptBatch(o.multiAccept);
         if (o.firstByteTimeout != null) {
             b.firstByteTimeout(o.firstByteTimeout);
         }

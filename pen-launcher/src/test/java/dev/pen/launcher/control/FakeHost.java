@@ -9,7 +9,7 @@ import java.util.List;
  * {@link PendingActions}, and a record of what the interpreter asked of it.
  */
 final class FakeHost implements ControlHost {
-    BalancerConfig config = BalancerConfig.builder().listen("0").tcpNoDelay(false).build();
+    BalancerConfig config = BalancerConfig.builder().listen("0").build();
     final PendingActions live = new PendingActions(() -> config);
     final List<BalancerConfig> updates = new ArrayList<>();
     final List<String> logs = new ArrayList<>();
