@@ -202,7 +202,11 @@ class BalancerHostTest {
         two.listenAgain();
         dev.pen.netty.testing.Await.until("server 1 up",
                 () -> lb.backend(1).orElseThrow().state() == BackendState.UP);
-        diagnostics.flush();
+        // Listeners hear a change on an event loop of their own, after the state has changed.
+        dev.pen.netty.testing.Await.until("the up line written", () -> {
+            diagnostics.flush();
+            return captured.toString(StandardCharsets.UTF_8).contains("server 1 up");
+        });
 
         List<String> lines = captured.toString(StandardCharsets.UTF_8).lines()
                 .filter(l -> l.contains("server 1 ")).toList();
