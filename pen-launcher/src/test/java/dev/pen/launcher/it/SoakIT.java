@@ -28,9 +28,11 @@ class SoakIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
     /**
      * The old generation's use in {@code jcmd GC.heap_info} (bin/pen runs the serial collector): right after a full
-     * GC it holds what is live; the young generation fills again at once under load.
+     * GC it holds what is live; the young generation fills again at once under load. Named "tenured generation"
+     * up to JDK 21 and "Tenured" after.
      */
-    private static final Pattern HEAP_USED = Pattern.compile("tenured generation\\s+total \\d+K, used (\\d+)K");
+    private static final Pattern HEAP_USED = Pattern.compile(
+            "(?:tenured generation|Tenured)\\s+total \\d+K, used (\\d+)K");
 
     @TempDir
     Path dir;
