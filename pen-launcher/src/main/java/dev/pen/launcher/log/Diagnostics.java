@@ -1,27 +1,16 @@
 package dev.pen.launcher.log;
 
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -53,27 +42,7 @@ public final class Diagnostics implements AutoCloseable {
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>(QUEUE_LIMIT);
     private final Thread writer;
     private final AtomicLong dropped = new AtomicLong();
-    private volatile Sink sink;
-
-    /** Where lines end up. */
-    private interface Sink {
-        void write(String stampedLine) throws IOException;
-
-        default void flush() throws IOException {
-        }
-
-        default void close() {
-        }
-
-        /** A line without pen's stamp. */
-        default void writeRaw(String line) throws IOException {
-            write(line);
-        }
-
-        /** Ends the output at once, from another thread, so that a writer stuck on it gets an error. */
-        default void abort() {
-        }
-    }
+    private volatile DiagnosticSink sink;
 
     /**
      * @param level the current debug level (-d count, or the {@code debug} command), read for every line
@@ -81,7 +50,7 @@ public final class Diagnostics implements AutoCloseable {
      */
     public Diagnostics(IntSupplier level, PrintStream stderr) {
         this.level = level;
-        this.sink = new StreamSink(stderr);
+        this.sink = new DiagnosticSink.ToStream(stderr);
         this.writer = new Thread(this::drain, "pen-diagnostics");
         writer.setDaemon(true);
         writer.start();
@@ -173,7 +142,7 @@ public final class Diagnostics implements AutoCloseable {
     public String toBackground() {
         if (Files.exists(Path.of("/dev/log")) && onPath("logger")) {
             try {
-                swap(new LoggerSink());
+                swap(new DiagnosticSink.ToLogger());
                 return "syslog";
             } catch (IOException e) {
                 // No logger to run after all: the file, then.
@@ -207,7 +176,7 @@ public final class Diagnostics implements AutoCloseable {
      * @throws IllegalArgumentException naming the file and why it cannot be opened
      */
     void toFile(Path file) {
-        swap(FileSink.open(file));
+        swap(DiagnosticSink.ToFile.open(file));
     }
 
     /**
@@ -216,20 +185,20 @@ public final class Diagnostics implements AutoCloseable {
      * @throws IllegalArgumentException naming the file when it cannot be opened again; the old one stays
      */
     public void reopen() {
-        if (sink instanceof FileSink f) {
-            swap(FileSink.open(f.file));
+        if (sink instanceof DiagnosticSink.ToFile f) {
+            swap(DiagnosticSink.ToFile.open(f.file));
         }
     }
 
     /** From now on, write to syslog through {@code command} (a {@code logger} reading lines on its input). */
     void toSyslog(List<String> command) throws IOException {
-        swap(new LoggerSink(command));
+        swap(new DiagnosticSink.ToLogger(command));
     }
 
-    private void swap(Sink next) {
+    private void swap(DiagnosticSink next) {
         CountDownLatch done = new CountDownLatch(1);
         Runnable change = () -> {
-            Sink old = sink;
+            DiagnosticSink old = sink;
             sink = next;
             try {
                 old.flush();
@@ -355,124 +324,5 @@ public final class Diagnostics implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    private static final class StreamSink implements Sink {
-        private final PrintStream out;
-
-        StreamSink(PrintStream out) {
-            this.out = out;
-        }
-
-        @Override
-        public void write(String line) {
-            out.println(line);
-        }
-
-        @Override
-        public void flush() {
-            out.flush();
-        }
-    }
-
-    private static final class FileSink implements Sink {
-        private static final Set<OpenOption> APPEND = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
-        private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
-        private final Path file;
-        private final OutputStream out;
-
-        private FileSink(Path file, OutputStream out) {
-            this.file = file;
-            this.out = out;
-        }
-
-        static FileSink open(Path file) {
-            try {
-                // A FIFO or a device would block or misbehave; a link is refused by the open itself.
-                if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)
-                        && !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new IOException(Files.isSymbolicLink(file) ? "a symbolic link" : "not a regular file");
-                }
-                SeekableByteChannel channel = Files.newByteChannel(file, APPEND, OWNER_ONLY);
-                return new FileSink(file, new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 14));
-            } catch (IOException | UnsupportedOperationException e) {
-                String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason()
-                        : e.getMessage();
-                throw new IllegalArgumentException("can't open debug file " + file + ": " + why
-                        + " (expected a regular file, not a link)");
-            }
-        }
-
-        @Override
-        public void write(String line) throws IOException {
-            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void flush() throws IOException {
-            out.flush();
-        }
-
-        @Override
-        public void close() {
-            try {
-                out.close();
-            } catch (IOException e) {
-                // Closing after the last flush; nothing left to tell.
-            }
-        }
-    }
-
-    /** One long-lived {@code logger} process reading lines: syslog without native code. */
-    private static final class LoggerSink implements Sink {
-        private final Process process;
-        private final OutputStream in;
-
-        LoggerSink() throws IOException {
-            this(List.of("logger", "-t", "pen", "-p", "user.debug"));
-        }
-
-        LoggerSink(List<String> command) throws IOException {
-            process = new ProcessBuilder(command)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            in = process.getOutputStream();
-        }
-
-        @Override
-        public void write(String line) throws IOException {
-            // syslog stamps its own time; send the text after pen's stamp.
-            int cut = line.indexOf(": ");
-            in.write((line.substring(cut + 2) + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void writeRaw(String line) throws IOException {
-            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public void flush() throws IOException {
-            in.flush();
-        }
-
-        @Override
-        public void close() {
-            try {
-                in.close();
-            } catch (IOException e) {
-                // logger ends on end of input; nothing else to do.
-            }
-            process.destroy();
-        }
-
-        @Override
-        public void abort() {
-            // A write blocked on the full pipe fails once the reader is gone.
-            process.destroyForcibly();
-        }
     }
 }

@@ -51,8 +51,8 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
     private final boolean spliceable;
     /** io_uring, where a reset may go unreported after a read batch (see {@link IoUringHangup}). */
     private final boolean ioUring;
-    private Splice clientToBackend;
-    private Splice backendToClient;
+    private SplicedDirection clientToBackend;
+    private SplicedDirection backendToClient;
 
     RelayConnection(RelayContext context, Channel client, boolean spliceable) {
         super(context.nextId());
@@ -119,8 +119,8 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
         return n - unfilled(clientToBackend) - unfilled(backendToClient);
     }
 
-    private static long unfilled(Splice s) {
-        return s == null ? 0 : dev.pen.netty.internal.transport.NativeSplice.unfilled(s.from);
+    private static long unfilled(SplicedDirection s) {
+        return s == null ? 0 : s.unfilled();
     }
 
     // ---- life -------------------------------------------------------------------------------------------------
@@ -284,7 +284,7 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
         events.countFromClient(this, data.readableBytes());
         backend.write(data, backend.voidPromise());
         if (spliceable && clientToBackend == null && bytesFromClient >= SPLICE_AFTER && mayStartSplice()) {
-            clientToBackend = new Splice(client, backend, true);
+            clientToBackend = new SplicedDirection(events, this, client, backend, true);
             clientToBackend.request();
         }
     }
@@ -310,61 +310,8 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
         events.countToClient(this, data.readableBytes());
         client.write(data, client.voidPromise());
         if (spliceable && backendToClient == null && bytesToClient >= SPLICE_AFTER && mayStartSplice()) {
-            backendToClient = new Splice(backend, client, false);
+            backendToClient = new SplicedDirection(events, this, backend, client, false);
             backendToClient.request();
-        }
-    }
-
-    /**
-     * One direction moved by the kernel from socket to socket (epoll's splice), a chunk at a time: each finished
-     * chunk is counted like a read, and the next is asked for.
-     */
-    private final class Splice implements ChannelFutureListener {
-        private final Channel from;
-        private final Channel to;
-        private final boolean fromClient;
-
-        Splice(Channel from, Channel to, boolean fromClient) {
-            this.from = from;
-            this.to = to;
-            this.fromClient = fromClient;
-        }
-
-        void request() {
-            if (from.isActive() && to.isActive()) {
-                dev.pen.netty.internal.transport.NativeSplice.spliceTo(from, to, SPLICE_CHUNK).addListener(this);
-            }
-        }
-
-        @Override
-        public void operationComplete(ChannelFuture f) {
-            if (!f.isSuccess()) {
-                // The side written to closed (the connection is closing; its channels report why), or the side
-                // read from failed: a reset is reported here only, and epoll then ends that input as if the peer
-                // had half-closed. That side is closed, which ends the connection as a reset outside a splice does.
-                if (from.isOpen() && to.isActive()) {
-                    from.close();
-                }
-                return;
-            }
-            count(SPLICE_CHUNK);
-            request();
-        }
-
-        /** The input ended: counts the part of the last request that was filled. */
-        void inputEnded() {
-            int unfilled = dev.pen.netty.internal.transport.NativeSplice.unfilled(from);
-            if (unfilled >= 0 && unfilled < SPLICE_CHUNK) {
-                count(SPLICE_CHUNK - unfilled);
-            }
-        }
-
-        private void count(int n) {
-            if (fromClient) {
-                events.countFromClient(RelayConnection.this, n);
-            } else {
-                events.countToClient(RelayConnection.this, n);
-            }
         }
     }
 
