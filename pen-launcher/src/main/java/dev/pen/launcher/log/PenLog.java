@@ -3,15 +3,8 @@ package dev.pen.launcher.log;
 import dev.pen.api.ConnectionInfo;
 import dev.pen.api.ConnectionLog;
 import dev.pen.api.PenLogLine;
-import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -49,8 +42,6 @@ public final class PenLog implements AutoCloseable {
      */
     static final long CLOSE_WAIT_MILLIS = 250;
     static final long CLOSE_WAIT_MAX_MILLIS = 5_000;
-    /** pen's network log datagram: {@code + client server text\n} in a buffer of this many bytes. */
-    static final int DATAGRAM_MAX = 1024;
 
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>(QUEUE_LIMIT);
     private final Thread writer;
@@ -70,10 +61,7 @@ public final class PenLog implements AutoCloseable {
     private final ConnectionLog fileListener = new FileListener();
     private final ConnectionLog networkListener = new NetworkListener();
     // Owned by the writer thread.
-    private String target;
-    private OutputStream file;
-    private DatagramChannel network;
-    private InetSocketAddress collector;
+    private final LogOutputs outputs = new LogOutputs();
 
     /** One read from a client, as the relay reported it, for the file (and echo) or for the network log. */
     private record Event(SocketAddress client, SocketAddress server, long time, byte[] text, boolean network) {
@@ -142,7 +130,7 @@ public final class PenLog implements AutoCloseable {
 
         @Override
         public int clientDataLimit() {
-            return DATAGRAM_MAX;
+            return LogOutputs.DATAGRAM_MAX;
         }
 
         @Override
@@ -180,8 +168,8 @@ public final class PenLog implements AutoCloseable {
      */
     public void reopen() {
         change(() -> {
-            if (target != null && file != null) {
-                open(target);
+            if (outputs.target() != null && outputs.hasFile()) {
+                open(outputs.target());
             }
         });
     }
@@ -204,10 +192,7 @@ public final class PenLog implements AutoCloseable {
         networkOpen = false;
         boolean done;
         try {
-            done = runWhileProgressing(() -> {
-                closeOutputs();
-                target = null;
-            });
+            done = runWhileProgressing(this::closeOutputs);
         } catch (RuntimeException e) {
             diagnostics.debug(0, "log " + shownTarget + ": " + e.getMessage());
             done = true;
@@ -294,45 +279,27 @@ public final class PenLog implements AutoCloseable {
     private void open(String value) {
         if (value == null) {
             closeOutputs();
-            target = null;
             return;
         }
-        OutputStream nextFile = null;
-        DatagramChannel nextNetwork = null;
-        InetSocketAddress nextCollector = null;
+        String old = outputs.target();
         try {
-            if (LogTarget.isNetwork(value)) {
-                nextCollector = LogTarget.collector(value);
-                nextNetwork = DatagramChannel.open();
-            } else {
-                nextFile = new BufferedOutputStream(new FileOutputStream(value, true), 1 << 16);
-            }
+            outputs.open(value);
         } catch (IOException e) {
-            throw new IllegalArgumentException("can't open log '" + value + "': " + e.getMessage());
+            diagnostics.debug(0, "closing log " + old + ": " + e.getMessage());
         }
-        closeOutputs();
-        file = nextFile;
-        network = nextNetwork;
-        collector = nextCollector;
-        target = value;
+        unflushed.set(0);
         shownTarget = value;
-        fileOpen = file != null;
-        networkOpen = network != null;
+        fileOpen = outputs.hasFile();
+        networkOpen = outputs.hasNetwork();
     }
 
     private void closeOutputs() {
+        String old = outputs.target();
         try {
-            if (file != null) {
-                file.close();
-            }
-            if (network != null) {
-                network.close();
-            }
+            outputs.close();
         } catch (IOException e) {
-            diagnostics.debug(0, "closing log " + target + ": " + e.getMessage());
+            diagnostics.debug(0, "closing log " + old + ": " + e.getMessage());
         }
-        file = null;
-        network = null;
         unflushed.set(0);
         fileOpen = false;
         networkOpen = false;
@@ -382,44 +349,30 @@ public final class PenLog implements AutoCloseable {
         String server = e.server() == null ? "" : AddressText.of(e.server());
         try {
             if (e.network()) {
-                if (network != null) {
-                    network.send(datagram(client, server, e.text()), collector);
-                }
+                outputs.send(client, server, e.text());
                 return;
             }
             PenLogLine line = new PenLogLine(client, e.time(), server, PenLogLine.text(e.text()));
             if (debugLevel.getAsInt() >= 3) {
                 diagnostics.debug(3, line.format());
             }
-            if (file != null) {
-                file.write(line.toBytes());
+            if (outputs.write(line.toBytes())) {
                 unflushed.incrementAndGet();
                 progress.incrementAndGet();
             }
         } catch (IOException ex) {
-            diagnostics.debug(0, "log " + target + ": " + ex.getMessage());
+            diagnostics.debug(0, "log " + outputs.target() + ": " + ex.getMessage());
         }
     }
 
-    /** pen's datagram: the text cut only so that the whole, newline included, fits pen's 1 KiB buffer. */
-    static ByteBuffer datagram(String client, String server, byte[] text) {
-        byte[] head = ("+ " + client + " " + server + " ").getBytes(StandardCharsets.ISO_8859_1);
-        int room = Math.max(0, DATAGRAM_MAX - head.length - 1);
-        int n = Math.min(text.length, room);
-        ByteBuffer datagram = ByteBuffer.allocate(head.length + n + 1);
-        datagram.put(head).put(text, 0, n).put((byte) '\n').flip();
-        return datagram;
-    }
-
     private void flushFile() {
-        if (file != null) {
-            try {
-                file.flush();
+        try {
+            if (outputs.flush()) {
                 unflushed.set(0);
                 progress.incrementAndGet();
-            } catch (IOException e) {
-                diagnostics.debug(0, "log " + target + ": " + e.getMessage());
             }
+        } catch (IOException e) {
+            diagnostics.debug(0, "log " + outputs.target() + ": " + e.getMessage());
         }
     }
 }

@@ -176,7 +176,7 @@ class PenLogTest {
     void networkDatagramIsCutToFitPensBufferWithItsNewline() {
         byte[] text = new byte[2000];
         java.util.Arrays.fill(text, (byte) 'a');
-        java.nio.ByteBuffer d = PenLog.datagram("127.0.0.2", "127.0.0.3", text);
+        java.nio.ByteBuffer d = LogOutputs.datagram("127.0.0.2", "127.0.0.3", text);
         assertThat(d.remaining()).isEqualTo(1024);
         assertThat(d.get(d.limit() - 1)).isEqualTo((byte) '\n');
     }
