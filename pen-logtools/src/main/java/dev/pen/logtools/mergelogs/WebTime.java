@@ -15,6 +15,8 @@ final class WebTime {
     static final long INVALID = Long.MIN_VALUE;
     /** 0000-01-01T00:00:00Z, the earliest time read. */
     private static final long FIRST_DAY_OF_YEAR_0 = -62167219200L;
+    /** 1000000-01-01T00:00:00Z, the first time past the last year a log line's four to six digits can give. */
+    private static final long FIRST_DAY_OF_YEAR_1000000 = daysFromCivil(1_000_000, 1, 1) * 86400;
 
     private WebTime() {
     }
@@ -72,8 +74,9 @@ final class WebTime {
         }
         long days = daysFromCivil(year, month + 1, 1) + day - 1;
         long epochSecond = days * 86400 + hour * 3600 + minute * 60 + second - offset;
-        // Fields carried back before year 0 (day 0 of January 0000) would print as a year no log line has.
-        return epochSecond < FIRST_DAY_OF_YEAR_0 ? INVALID : epochSecond;
+        // Fields carried back before year 0 (day 0 of January 0000), or carried on past year 999999 (a day of
+        // 400000000), would print as a year that this reader refuses.
+        return epochSecond < FIRST_DAY_OF_YEAR_0 || epochSecond >= FIRST_DAY_OF_YEAR_1000000 ? INVALID : epochSecond;
     }
 
     /** {@code DD/Mon/YYYY:HH:MM:SS +0000} in UTC, as pen's mergelogs prints it with {@code TZ=UTC}. */

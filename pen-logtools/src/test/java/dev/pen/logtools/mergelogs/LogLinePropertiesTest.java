@@ -38,6 +38,26 @@ class LogLinePropertiesTest {
         assertThat(WebTime.parse(WebTime.format(epochSecond))).isEqualTo(epochSecond);
     }
 
+    /** Every field at any width the reader takes, so carries past either end of the years it prints are tried. */
+    @Property(tries = 3000)
+    void aTimeReadIsRefusedOrPrintsAsATimeThatReadsBackTheSame(@ForAll("fieldsAtAnyWidth") String time) {
+        long epochSecond = WebTime.parse(time);
+        if (epochSecond != WebTime.INVALID) {
+            assertThat(WebTime.parse(WebTime.format(epochSecond))).as(time).isEqualTo(epochSecond);
+        }
+    }
+
+    @Provide
+    Arbitrary<String> fieldsAtAnyWidth() {
+        Arbitrary<Long> field = Arbitraries.oneOf(Arbitraries.longs().between(0, 99),
+            Arbitraries.longs().between(0, 999_999_999L));
+        Arbitrary<String> zone = Arbitraries.of("", " +0000", " -1200", " +9959", " -9959");
+        return net.jqwik.api.Combinators.combine(field, Arbitraries.of("Jan", "Feb", "Dec"), field,
+                Arbitraries.longs().between(0, 999_999), field, field, zone)
+            .as((day, month, year, hour, minute, second, offset) ->
+                day + "/" + month + "/" + year + ":" + hour + ":" + minute + ":" + second + offset);
+    }
+
     @Provide
     Arbitrary<Long> seconds() {
         return Arbitraries.longs().between(-2_000_000_000L, 32_000_000_000L);
