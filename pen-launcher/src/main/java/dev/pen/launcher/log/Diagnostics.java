@@ -49,6 +49,9 @@ public final class Diagnostics implements AutoCloseable {
      * @param stderr where foreground lines go
      */
     public Diagnostics(IntSupplier level, PrintStream stderr) {
+        // The first stamp loads the time-zone rules from a file: done now, so that a line written later, when no
+        // descriptor is free (the control port's "can't accept now"), needs none.
+        LocalDateTime.now().format(STAMP);
         this.level = level;
         this.sink = new DiagnosticSink.ToStream(stderr);
         this.writer = new Thread(this::drain, "pen-diagnostics");

@@ -106,16 +106,13 @@ class DescriptorExhaustionIT {
         for (int i = 0; i < NOFILE + 50; i++) {
             clients.add(connect(port));
         }
-        // Known failure, not yet fixed: on io_uring the listener's event loop spins while no descriptor is free
-        // (about one core); everything else below still holds there.
-        boolean spins = transport.equals("io_uring");
         long cpu = cpuAtTheLimit(() -> {
             List<Socket> more = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 more.add(connect(port));
             }
             return more;
-        }, !spins);
+        });
 
         long released = System.nanoTime();
         closeAll(clients);
@@ -270,20 +267,9 @@ class DescriptorExhaustionIT {
      * the window ends.
      */
     private long cpuAtTheLimit(Callable<List<? extends AutoCloseable>> waiting) throws Exception {
-        return cpuAtTheLimit(waiting, true);
-    }
-
-    /**
-     * As {@link #cpuAtTheLimit(Callable)}; without {@code bounded}, the CPU used is measured and returned but not
-     * bounded, and the balancer is not awaited quiet first: for the io_uring listener, which spins at the limit
-     * (docs/RELIABILITY.md, "Not held yet").
-     */
-    private long cpuAtTheLimit(Callable<List<? extends AutoCloseable>> waiting, boolean bounded) throws Exception {
         List<AutoCloseable> held = new ArrayList<>();
         try {
-            if (bounded) {
-                awaitQuiet();
-            }
+            awaitQuiet();
             long filled = System.nanoTime();
             while (!atTheLimitWithAControlClientWaiting()) {
                 int free = Math.max(1, NOFILE - descriptors());
@@ -312,10 +298,8 @@ class DescriptorExhaustionIT {
                 assertThat(waiting(listenerPort)).as("clients in the listener's accept queue after the window")
                         .isGreaterThanOrEqualTo(more.size());
             }
-            if (bounded) {
-                assertThat(used / 1e9).as("CPU seconds in %s at the limit", AT_LIMIT)
-                        .isLessThan(MAX_CPU_AT_LIMIT * AT_LIMIT.toNanos() / 1e9);
-            }
+            assertThat(used / 1e9).as("CPU seconds in %s at the limit", AT_LIMIT)
+                    .isLessThan(MAX_CPU_AT_LIMIT * AT_LIMIT.toNanos() / 1e9);
             return used;
         } finally {
             closeAll(held);

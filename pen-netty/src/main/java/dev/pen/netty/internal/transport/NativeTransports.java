@@ -4,6 +4,19 @@ import dev.pen.api.Transport;
 
 /** The native transports, kept apart so that their classes load only when one is asked for. */
 final class NativeTransports {
+    /** Netty's switch for io_uring's multishot accept, read once when its io_uring classes load. */
+    static final String ACCEPT_MULTISHOT = "io.netty.iouring.acceptMultiShotEnabled";
+
+    static {
+        // A multishot accept that fails for want of a descriptor (EMFILE) is re-armed by the kernel at once while
+        // clients wait in the backlog, and the listener's loop then spins at one core until a descriptor frees,
+        // whatever the pipeline does. One accept submitted at a time stops when accepting pauses. Set before any
+        // io_uring class loads (this class is the only way the balancer reaches them), unless set by the user.
+        if (System.getProperty(ACCEPT_MULTISHOT) == null) {
+            System.setProperty(ACCEPT_MULTISHOT, "false");
+        }
+    }
+
     private NativeTransports() {
     }
 
