@@ -6,6 +6,7 @@ import dev.pen.api.CheckResult;
 import dev.pen.api.ClientStats;
 import dev.pen.launcher.control.LiveView;
 import dev.pen.launcher.control.Replies;
+import dev.pen.launcher.stats.Html;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -201,20 +202,7 @@ public final class StatusDocuments {
         b.append(cssClass.isEmpty() ? "<td>" : "<td class=\"" + cssClass + "\">").append(escape(text)).append("</td>");
     }
 
-    /** {@code text} as HTML text or attribute value: the five characters that matter escaped. */
     static String escape(String text) {
-        StringBuilder b = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
+        return Html.escape(text);
     }
 }

@@ -113,10 +113,11 @@ public final class StatusPage {
         s.append("</tr>\n");
     }
 
+    /** A row of cells, each escaped: a server given by a Unix socket path may hold any character. */
     private static void row(StringBuilder s, Object... cells) {
         s.append("<tr>\n");
         for (Object c : cells) {
-            s.append("<td>").append(c).append("</td>\n");
+            s.append("<td>").append(Html.escape(String.valueOf(c))).append("</td>\n");
         }
         s.append("</tr>\n");
     }
