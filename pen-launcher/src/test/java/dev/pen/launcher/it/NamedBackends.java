@@ -37,6 +37,11 @@ final class NamedBackends implements AutoCloseable {
         return servers.get(index).getLocalPort();
     }
 
+    /** Stops backend {@code index} from accepting: a connect to it is refused from now on. */
+    void stop(int index) throws IOException {
+        servers.get(index).close();
+    }
+
     private static void serve(ServerSocket server, String name) {
         while (!server.isClosed()) {
             Socket s;

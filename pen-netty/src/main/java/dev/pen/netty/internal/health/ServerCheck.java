@@ -7,6 +7,7 @@ import dev.pen.netty.internal.select.BackendLive;
 import dev.pen.netty.internal.select.BackendSlot;
 import dev.pen.netty.internal.select.StateEvents;
 import dev.pen.netty.internal.transport.ChosenTransport;
+import dev.pen.netty.internal.transport.LocalErrors;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -28,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  * the next starting {@code inter} after the last one started ({@code fastinter} while the server is going up or
  * down), or as soon as it ended when it took longer. {@code fall} failures in a row take the server down,
  * {@code rise} passes in a row bring it back (with slow start when set). Only a change of state reaches the
- * listeners, so a server that keeps failing is told of once.
+ * listeners, so a server that keeps failing is told of once. A check this machine could not make (no descriptor,
+ * no local port free) says nothing of the server: it counts neither way, and the next one follows {@code fastinter}
+ * later.
  */
 final class ServerCheck {
     private final HealthCheck.Resolved settings;
@@ -113,6 +116,14 @@ final class ServerCheck {
         }
     }
 
+    /** A check that could not be made here, on the event loop: the server's state and counts stay as they are. */
+    private void notMade(long startedNanos) {
+        if (!stopped) {
+            long delay = Math.max(0, startedNanos + settings.fastInter().toNanos() - System.nanoTime());
+            nextCheck = loop.schedule(this::check, delay, TimeUnit.NANOSECONDS);
+        }
+    }
+
     /** One check's outcome, on the event loop. */
     private void completed(long startedNanos, boolean passed, String detail) {
         if (stopped) {
@@ -178,7 +189,9 @@ final class ServerCheck {
 
         @Override
         public void operationComplete(ChannelFuture f) {
-            if (!f.isSuccess()) {
+            if (!f.isSuccess() && LocalErrors.isLocal(f.cause())) {
+                abandon();
+            } else if (!f.isSuccess()) {
                 finish(false, "connect failed: " + reason(f.cause()));
             } else if (request == null) {
                 finish(true, "connected");
@@ -188,17 +201,31 @@ final class ServerCheck {
 
         /** Ends this check once: closes its connection and records the outcome. */
         void finish(boolean passed, String detail) {
+            if (end()) {
+                completed(startedNanos, passed, detail);
+            }
+        }
+
+        /** Ends this check once without an outcome: the connect failed for want of something on this machine. */
+        void abandon() {
+            if (end()) {
+                notMade(startedNanos);
+            }
+        }
+
+        private boolean end() {
             if (done) {
-                return;
+                return false;
             }
             done = true;
             if (deadline != null) {
                 deadline.cancel(false);
             }
-            if (channel != null) {
+            // A channel that could not be made (no descriptor) was never registered, and has nothing to close.
+            if (channel != null && channel.isRegistered()) {
                 channel.close();
             }
-            completed(startedNanos, passed, detail);
+            return true;
         }
     }
 
