@@ -14,6 +14,11 @@ final class MaglevPicker implements Picker {
 
     private final int size;
     private volatile MaglevTable table;
+    /**
+     * The table {@link #prepare} replaced: picks on the previous candidate list go on until the selector puts the
+     * new list in force, and must not build a table again for it.
+     */
+    private volatile MaglevTable replaced;
 
     MaglevPicker(int size) {
         this.size = size;
@@ -23,16 +28,24 @@ final class MaglevPicker implements Picker {
     public void prepare(List<Candidate> candidates) {
         MaglevTable t = table;
         if (t == null || t.from != candidates) {
-            table = MaglevTable.build(candidates, size, t);
+            MaglevTable built = MaglevTable.build(candidates, size, t);
+            replaced = t;
+            table = built;
         }
     }
 
     private MaglevTable tableFor(List<Candidate> candidates) {
         MaglevTable t = table;
-        if (t == null || t.from != candidates) {
-            t = MaglevTable.build(candidates, size, t);
-            table = t;
+        if (t != null && t.from == candidates) {
+            return t;
         }
+        MaglevTable r = replaced;
+        if (r != null && r.from == candidates) {
+            return r;
+        }
+        // Never prepared for this list (a picker used outside a balancer): built once, then kept.
+        t = MaglevTable.build(candidates, size, t);
+        table = t;
         return t;
     }
 

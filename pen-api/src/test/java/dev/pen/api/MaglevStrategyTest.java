@@ -306,13 +306,21 @@ class MaglevStrategyTest {
         MaglevTable prepared = picker.table();
         picker.pick(context(CLIENT_ADDRESSES[0], servers));
         assertThat(picker.table()).as("no build on pick").isSameAs(prepared);
+        List<Candidate> more = servers(specs(5));
+        picker.prepare(more);
+        assertThat(picker.table().entries).isNotSameAs(prepared.entries);
+        picker.pick(context(CLIENT_ADDRESSES[0], servers));
+        assertThat(picker.table().from).as("a pick on the list being replaced builds nothing").isSameAs(more);
+        picker.prepare(servers);
+        int[] entries = picker.table().entries;
+        assertThat(entries).isEqualTo(prepared.entries);
         List<String> limited = new ArrayList<>(specs(4));
         limited.set(2, spec(2) + ":100");
         picker.prepare(servers(limited));
-        assertThat(picker.table().entries).as("a limit changes no entry").isSameAs(prepared.entries);
+        assertThat(picker.table().entries).as("a limit changes no entry").isSameAs(entries);
         limited.set(2, spec(2) + ":100:0:5");
         picker.prepare(servers(limited));
-        assertThat(picker.table().entries).as("a weight does").isNotSameAs(prepared.entries);
+        assertThat(picker.table().entries).as("a weight does").isNotSameAs(entries);
     }
 
     @Test
