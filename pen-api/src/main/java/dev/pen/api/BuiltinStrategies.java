@@ -10,6 +10,7 @@ final class BuiltinStrategies {
     static final Strategy WEIGHT = () -> BuiltinStrategies::weightPick;
     static final Strategy PRIORITY = Priority::new;
     static final Strategy PEN_MODES = PenModes::new;
+    static final Strategy MAGLEV = new MaglevStrategy(MaglevStrategy.DEFAULT_TABLE_SIZE);
 
     private static final Pick ALL_UNAVAILABLE = Pick.none("no available server");
     private static final Pick NO_SERVERS = Pick.none("no servers");

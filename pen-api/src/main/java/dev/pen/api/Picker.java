@@ -33,6 +33,16 @@ public interface Picker {
         return next == tried.get(0) ? Strategy.NO_BACKEND : next;
     }
 
+    /**
+     * The candidates are about to become {@code candidates} (a new configuration): a picker that derives something
+     * costly from the list, such as a lookup table, builds it here, on the thread applying the configuration, so
+     * that no pick pays for it. It is called before any pick sees that list, but picks on the previous list may
+     * run meanwhile on other threads, so what it builds must be published safely (a volatile field holding an
+     * immutable value) and checked against the list a pick is given. The default does nothing.
+     */
+    default void prepare(List<Candidate> candidates) {
+    }
+
     /** The connection to backend {@code index} was established, {@code connectNanos} after it was started. */
     default void connected(int index, long connectNanos) {
     }

@@ -18,6 +18,16 @@ public interface Strategy {
     /** A new picker with its own state (a round-robin position, say), used by one balancer. */
     Picker newPicker();
 
+    /**
+     * Whether the selector sends a returning client to the server it remembers for it before asking the picker
+     * (pen's client tracking, which {@link Modes#clientTracking()} may also turn off). True for pen's strategies; a
+     * strategy whose answer for a client is already the same every time, and on every instance, answers false, so
+     * that instances never drift apart after a failover.
+     */
+    default boolean tracksClients() {
+        return true;
+    }
+
     /** pen's selection, following the balancer's mode flags (the default). */
     static Strategy penModes() {
         return BuiltinStrategies.PEN_MODES;
@@ -45,5 +55,24 @@ public interface Strategy {
     /** The available backend with the lowest priority value; ties go to the lowest index. */
     static Strategy priority() {
         return BuiltinStrategies.PRIORITY;
+    }
+
+    /**
+     * Maglev consistent hashing with a table of {@link MaglevStrategy#DEFAULT_TABLE_SIZE} entries: the same client
+     * goes to the same server on every balancer given the same servers, whatever their order; see
+     * {@link MaglevStrategy}.
+     */
+    static Strategy maglev() {
+        return BuiltinStrategies.MAGLEV;
+    }
+
+    /**
+     * Maglev consistent hashing with a table of {@code tableSize} entries.
+     *
+     * @throws IllegalArgumentException unless {@code tableSize} is a prime from {@link MaglevStrategy#MIN_TABLE_SIZE}
+     *     to {@link MaglevStrategy#MAX_TABLE_SIZE}
+     */
+    static Strategy maglev(int tableSize) {
+        return new MaglevStrategy(tableSize);
     }
 }

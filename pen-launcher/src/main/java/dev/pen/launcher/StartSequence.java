@@ -59,7 +59,7 @@ final class StartSequence {
                 .limits(new Limits(Duration.ofSeconds(o.timeoutSeconds), Duration.ofSeconds(o.blacklistSeconds),
                         o.clients, Duration.ofSeconds(o.trackingSeconds), o.connections))
                 .backlog(o.listenQueue).reusePort(o.reusePort).http(o.http).udp(o.udp).tls(tls(o, err))
-                .healthCheck(o.healthCheck)
+                .healthCheck(o.healthCheck).strategy(o.strategy())
                 // Unlike pen, TCP_NODELAY is on unless `no tcp_nodelay` is given: with Nagle's algorithm a relay's
                 // small writes wait for delayed acknowledgements (docs/PERFORMANCE.md has the figures).
                 .acceptBatch(o.multiAccept);

@@ -99,6 +99,25 @@ class BalancerHostTest {
     }
 
     @Test
+    void strategyMaglevFromTheCommandLineChoosesEveryConnectionByTheTable() throws Exception {
+        configure("--strategy", "maglev", "--maglev-table-size", "251", "127.0.0.1:0", one.spec(), two.spec());
+        assertThat(config.strategy()).isEqualTo(dev.pen.api.Strategy.maglev(251));
+        Balancer b = start();
+        assertThat(pen().execute("strategy")).isEqualTo("maglev 251\n");
+        int port = Clients.port(b.localAddress());
+        String first = Clients.greeting("127.0.0.2", port);
+        int index = first.equals("one") ? 0 : 1;
+        assertThat(pen().execute("server " + index + " drain 1")).isEmpty();
+        String other = Clients.greeting("127.0.0.2", port);
+        assertThat(other).isNotEqualTo(first);
+        assertThat(pen().execute("server " + index + " drain 0")).isEmpty();
+        // With pen's strategy the client table would keep it on the other server.
+        assertThat(Clients.greeting("127.0.0.2", port)).isEqualTo(first);
+        assertThat(pen().execute("strategy pen")).isEqualTo("pen\n");
+        assertThat(Clients.greeting("127.0.0.2", port)).as("tracked again").isEqualTo(first);
+    }
+
+    @Test
     void drainFromTheConfigFileTakesEffectAsTheBalancerStarts() throws Exception {
         configure("-F", file("server 1 drain 1\n").toString(), "127.0.0.1:0", one.spec(), two.spec());
         Balancer b = start();

@@ -47,7 +47,11 @@ final class LongOptions {
             new Entry("proxy-protocol", "v1|v2", "send backends a PROXY header naming the client",
                     (o, v) -> o.proxyProtocol = checked("--proxy-protocol", () -> ProxyProtocol.parse(v))),
             new Entry("accept-proxy", "NETWORK[,...]", "take the client from the PROXY header of these networks",
-                    (o, v) -> o.acceptProxy = checked("--accept-proxy", () -> Network.parseList(v))));
+                    (o, v) -> o.acceptProxy = checked("--accept-proxy", () -> Network.parseList(v))),
+            new Entry("strategy", "pen|maglev", "choose servers as pen does, or by Maglev consistent hashing [pen]",
+                    (o, v) -> o.strategy = checked("--strategy", () -> StrategyText.format(StrategyText.parse(v, null)))),
+            new Entry("maglev-table-size", "N", "entries of the Maglev table, a prime [65537]",
+                    (o, v) -> o.maglevTableSize = checked("--maglev-table-size", () -> StrategyText.tableSize(v))));
 
     /** The longest --grace: a day. */
     static final java.time.Duration MAX_GRACE = java.time.Duration.ofDays(1);

@@ -43,6 +43,10 @@ public final class OptionParser {
         } catch (Getopt.BadOption e) {
             throw CommandLineException.badOption("pen: " + e.getMessage());
         }
+        if (!o.help && !o.version && o.maglevTableSize != 0 && !o.strategy.equals("maglev")) {
+            throw CommandLineException.badValue("pen: --maglev-table-size: unexpected with --strategy " + o.strategy
+                    + " (expected --strategy maglev)");
+        }
         o.positional.addAll(getopt.operands());
         return o;
     }

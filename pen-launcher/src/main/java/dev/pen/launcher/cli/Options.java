@@ -97,6 +97,10 @@ public final class Options {
     public dev.pen.api.ProxyProtocol proxyProtocol;
     /** --accept-proxy: the networks trusted to send a PROXY header naming the client; empty for none. */
     public List<dev.pen.api.Network> acceptProxy = List.of();
+    /** --strategy: {@code pen} (the default) or {@code maglev}. */
+    public String strategy = "pen";
+    /** --maglev-table-size: the Maglev table's size; 0 when not given (the default size). */
+    public int maglevTableSize;
     /** --help: show the usage text and exit (the rest of the command line is not read). */
     public boolean help;
     /** --version: show the version and exit (the rest of the command line is not read). */
@@ -116,6 +120,11 @@ public final class Options {
     /** The server spec arguments. */
     public List<String> servers() {
         return positional.size() <= 1 ? List.of() : positional.subList(1, positional.size());
+    }
+
+    /** The strategy of --strategy and --maglev-table-size. */
+    public dev.pen.api.Strategy strategy() {
+        return StrategyText.parse(strategy, maglevTableSize == 0 ? null : Integer.toString(maglevTableSize));
     }
 
     /** True when TLS termination was asked for (-E). */

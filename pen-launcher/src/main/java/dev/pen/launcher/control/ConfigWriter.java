@@ -7,6 +7,7 @@ import dev.pen.api.Limits;
 import dev.pen.api.Modes;
 import dev.pen.launcher.cli.CheckText;
 import dev.pen.launcher.cli.DurationText;
+import dev.pen.launcher.cli.StrategyText;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -82,6 +83,9 @@ final class ConfigWriter {
         TlsCommands.write(s, c.tls());
         if (c.sourceAddress() != null) {
             s.append("source ").append(c.sourceAddress().getHostAddress()).append('\n');
+        }
+        if (!c.strategy().equals(dev.pen.api.Strategy.penModes())) {
+            s.append("strategy ").append(StrategyText.format(c.strategy())).append('\n');
         }
         s.append(m.stubborn() ? "stubborn\n" : "no stubborn\n");
         s.append("tcp_fastclose ").append(c.fastClose().penName()).append('\n');

@@ -4,6 +4,7 @@ import dev.pen.api.BalancerConfig;
 import dev.pen.api.Limits;
 import dev.pen.api.Modes;
 import dev.pen.launcher.cli.DurationText;
+import dev.pen.launcher.cli.StrategyText;
 import dev.pen.launcher.control.Command.Outcome;
 import java.time.Duration;
 import java.util.List;
@@ -11,7 +12,10 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
-/** pen's selection modes ({@code hash}, {@code roundrobin}...), http mode and limits ({@code blacklist}, ...). */
+/**
+ * pen's selection modes ({@code hash}, {@code roundrobin}...), the selection strategy ({@code strategy}), http mode
+ * and limits ({@code blacklist}, ...).
+ */
 final class ModeCommands {
     private ModeCommands() {
     }
@@ -29,6 +33,8 @@ final class ModeCommands {
                 mode("no weight", "", Modes::withWeight),
                 mode("no prio", "", Modes::withPrio),
                 new Command("mode", "show the mode flags", (c, w) -> Outcome.reply(c, c.modes() + "\n")),
+                new Command("strategy", "[pen|maglev [SIZE]]: pen's modes, or Maglev consistent hashing",
+                        ModeCommands::strategy),
                 Command.set("http", "add X-Forwarded-For to HTTP requests (-H)", b -> b.http(true)),
                 Command.set("no http", "", b -> b.http(false)),
                 limit("blacklist", "[SECONDS]: how long a failed server is passed over (-b)", 0, "seconds, 0 or more",
@@ -66,6 +72,21 @@ final class ModeCommands {
             }
             return Outcome.reply(next, get.applyAsInt(next.limits()) + "\n");
         });
+    }
+
+    /**
+     * The selection strategy ({@code pen}, {@code maglev}, {@code maglev SIZE}): replies it, after setting it when
+     * given. Beyond pen, so pen's mode words keep their meaning; with maglev they choose nothing.
+     */
+    private static Outcome strategy(BalancerConfig c, Words w) {
+        BalancerConfig next = c;
+        if (w.arg(0) != null) {
+            if (w.count() > 2) {
+                throw new BadArgument("strategy: unexpected '" + w.arg(2) + "' (expected pen, maglev or maglev SIZE)");
+            }
+            next = c.toBuilder().strategy(StrategyText.parse(w.arg(0), w.arg(1))).build();
+        }
+        return Outcome.reply(next, StrategyText.format(next.strategy()) + "\n");
     }
 
     /**

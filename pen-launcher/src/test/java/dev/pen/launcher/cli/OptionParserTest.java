@@ -305,6 +305,9 @@ class OptionParserTest {
                 + "  --proxy-protocol v1|v2\n                send backends a PROXY header naming the client\n"
                 + "  --accept-proxy NETWORK[,...]\n                take the client from the PROXY header of these"
                 + " networks\n"
+                + "  --strategy pen|maglev\n                choose servers as pen does, or by Maglev consistent"
+                + " hashing [pen]\n"
+                + "  --maglev-table-size N\n                entries of the Maglev table, a prime [65537]\n"
                 + "\nexample:");
     }
 
@@ -359,5 +362,32 @@ class OptionParserTest {
         Options o = parse("-f", "--version", "-b", "soon");
         assertThat(o.version).isTrue();
         assertThat(o.help).isFalse();
+    }
+
+    @Test
+    void strategyIsPensUnlessMaglevIsAskedFor() throws Exception {
+        assertThat(parse("8080", "a:80").strategy()).isEqualTo(dev.pen.api.Strategy.penModes());
+        assertThat(parse("-h", "--strategy", "pen", "8080", "a:80").strategy()).isEqualTo(dev.pen.api.Strategy.penModes());
+        assertThat(parse("--strategy", "maglev", "8080", "a:80").strategy()).isEqualTo(dev.pen.api.Strategy.maglev());
+        assertThat(parse("--maglev-table-size=251", "8080", "a:80", "--strategy=maglev").strategy())
+                .isEqualTo(dev.pen.api.Strategy.maglev(251));
+    }
+
+    @Test
+    void aBadStrategyOrTableSizeIsRefusedInOneLineNamingWhatWasExpected() {
+        assertThatThrownBy(() -> parse("--strategy", "ring", "8080", "a:80"))
+                .hasMessage("pen: --strategy: unexpected strategy 'ring' (expected pen or maglev)");
+        assertThatThrownBy(() -> parse("--strategy", "maglev", "--maglev-table-size", "65536", "8080", "a:80"))
+                .hasMessage("pen: --maglev-table-size: unexpected Maglev table size: 65536 (expected a prime from 251"
+                        + " to 1000003)");
+        assertThatThrownBy(() -> parse("--strategy", "maglev", "--maglev-table-size", "1000033", "8080"))
+                .hasMessage("pen: --maglev-table-size: unexpected Maglev table size: 1000033 (expected a prime from"
+                        + " 251 to 1000003)");
+        assertThatThrownBy(() -> parse("--strategy", "maglev", "--maglev-table-size=big", "8080"))
+                .hasMessage("pen: --maglev-table-size: unexpected Maglev table size 'big' (expected a prime from 251"
+                        + " to 1000003)");
+        assertThatThrownBy(() -> parse("--maglev-table-size", "251", "8080", "a:80"))
+                .isInstanceOf(CommandLineException.class)
+                .hasMessage("pen: --maglev-table-size: unexpected with --strategy pen (expected --strategy maglev)");
     }
 }

@@ -24,7 +24,7 @@ class PenctlLanguagePropertiesTest {
     private static final List<String> WORDS = List.of("server", "servers", "acl", "no", "hash", "roundrobin",
             "stubborn", "weight", "prio", "http", "blacklist", "timeout", "tracking", "clients_max", "conn_max",
             "client_acl", "control_acl", "mode", "recent", "connection", "close", "idle_timeout", "debug", "ascii",
-            "listen", "status", "address", "port", "max", "hard", "drain", "permit", "deny", "0", "1", "7",
+            "listen", "status", "strategy", "pen", "maglev", "251", "address", "port", "max", "hard", "drain", "permit", "deny", "0", "1", "7",
             "-1", "99999999999", "10000", "127.0.0.1", "::1", "10.0.0.0", "255.255.255.0", "/24", "x", "");
     private final Path dir = tempDir();
 
@@ -75,7 +75,8 @@ class PenctlLanguagePropertiesTest {
                 .as((n, verb, b) -> "acl " + n + " " + verb + " 10.1." + b + ".0 255.255.255.0");
         Arbitrary<String> other = Arbitraries.of("hash", "no hash", "roundrobin", "stubborn", "weight", "prio",
                 "http", "no http", "blacklist 7", "timeout 9", "tracking 60", "clients_max 4096", "conn_max 900",
-                "client_acl 3", "no acl 2", "server 1 acl 4", "server 2 address 0.0.0.0 port 80");
+                "client_acl 3", "no acl 2", "server 1 acl 4", "server 2 address 0.0.0.0 port 80",
+                "strategy maglev", "strategy maglev 251", "strategy pen");
         return Arbitraries.oneOf(server, acl, other).list().ofMaxSize(12);
     }
 

@@ -21,7 +21,8 @@ import java.util.Optional;
  * remembered server of a returning client, limits (maxc for new clients, up to hard for returning ones),
  * blacklist, active health checks (a server down by its checks is passed over, and its tracked clients choose
  * again), slow start, failover (in pen's order unless the picker gives its own, never when stubborn) and the
- * emergency server. The strategy only answers "which one" for a client with no remembered server.
+ * emergency server. The strategy only answers "which one" for a client with no remembered server, or for every
+ * client when it does not track clients ({@link Strategy#tracksClients()}: Maglev).
  *
  * <p>Selection takes one short lock (the tracking table and the picker's state); the server table and the
  * settings are an immutable {@link ServerTable} published through a volatile field, and live figures are atomics
@@ -45,7 +46,9 @@ public final class ServerSelector {
     public ServerSelector(ServerTable table, StateEvents events) {
         this.table = table;
         this.events = events;
-        usePicker(table.strategy().newPicker());
+        Picker p = table.strategy().newPicker();
+        p.prepare(table.candidates());
+        usePicker(p);
         this.clients = new ClientTable(table.limits().clientTableSize());
     }
 
@@ -61,12 +64,21 @@ public final class ServerSelector {
 
     /**
      * Puts {@code next} in force: slots already there keep their figures (the table was prepared from this one),
-     * a changed strategy starts a new picker, and a changed client table size resizes the table.
+     * a changed strategy starts a new picker, and a changed client table size resizes the table. The picker
+     * prepares for the new candidates first, outside the lock and on the caller's thread (the one applying the
+     * configuration), so that what it derives from them (a Maglev table) is not built by a pick on an event loop.
+     * Calls are made one at a time (the balancer's update is synchronized).
      */
     public void apply(ServerTable next) {
+        Picker current;
         synchronized (lock) {
-            if (!next.strategy().equals(table.strategy())) {
-                usePicker(next.strategy().newPicker());
+            current = next.strategy().equals(table.strategy()) ? picker : null;
+        }
+        Picker p = current != null ? current : next.strategy().newPicker();
+        p.prepare(next.candidates());
+        synchronized (lock) {
+            if (p != picker) {
+                usePicker(p);
             }
             if (next.limits().clientTableSize() != table.limits().clientTableSize()) {
                 clients.resize(next.limits().clientTableSize());
@@ -117,7 +129,7 @@ public final class ServerSelector {
                     return null;
                 }
                 index = Backend.ABUSE_INDEX;
-            } else if (!t.modes().roundRobin() && remembered(t, client.server)) {
+            } else if (t.strategy().tracksClients() && !t.modes().roundRobin() && remembered(t, client.server)) {
                 index = client.server;
             } else {
                 Pick pick = picker.pick(new PickContext(address, port, t.candidates(), t.slotCount(), List.of(),
@@ -128,7 +140,7 @@ public final class ServerSelector {
             route.initial = index;
             route.current = index;
             BackendSlot slot = t.slot(index);
-            boolean sticky = client.server == index;
+            boolean sticky = returning(t, route, index);
             if (accepts(t, slot, route, sticky, now)) {
                 if (!sticky && index >= 0 && slot.live().slowStartNanos != 0 && !rampAdmits(slot.live(), now)) {
                     // In slow start and not its turn: the next server takes this one, unless none will.
@@ -142,6 +154,15 @@ public final class ServerSelector {
             }
             return failoverLocked(route, now);
         }
+    }
+
+    /**
+     * Whether the route's client returns to {@code index}, its last server, and so may take it up to its hard
+     * limit. Never with a strategy that does not track clients: whether it may go there must not depend on what
+     * one instance remembers.
+     */
+    private static boolean returning(ServerTable t, Route route, int index) {
+        return route.client.server == index && t.strategy().tracksClients();
     }
 
     /** A returning client keeps its server unless that slot is gone, draining or down: then it chooses again. */
@@ -197,7 +218,7 @@ public final class ServerSelector {
                     break;
                 }
                 context = context.withTried(i);
-                if (accepts(t, t.slot(i), route, route.client.server == i, now)) {
+                if (accepts(t, t.slot(i), route, returning(t, route, i), now)) {
                     route.tried = context.tried();
                     return start(route, t.slot(i), now);
                 }

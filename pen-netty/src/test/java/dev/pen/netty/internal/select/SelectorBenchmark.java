@@ -3,6 +3,7 @@ package dev.pen.netty.internal.select;
 import dev.pen.api.BalancerConfig;
 import dev.pen.api.Backend;
 import dev.pen.api.Modes;
+import dev.pen.api.Strategy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -37,8 +38,8 @@ public class SelectorBenchmark {
     @Param({"2", "1000"})
     int backends;
 
-    /** roundrobin (-r), tracking (default: returning clients stick), hash, weight, prio. */
-    @Param({"roundrobin", "tracking", "hash", "weight", "prio"})
+    /** roundrobin (-r), tracking (default: returning clients stick), hash, weight, prio, maglev (Strategy.maglev). */
+    @Param({"roundrobin", "tracking", "hash", "weight", "prio", "maglev"})
     String mode;
 
     /** idle: no connections open; busy: every backend holds 10 to 16 connections, so no scan can stop early. */
@@ -63,7 +64,8 @@ public class SelectorBenchmark {
             case "prio" -> Modes.DEFAULT.withPrio(true).withRoundRobin(true);
             default -> Modes.DEFAULT;
         };
-        BalancerConfig config = BalancerConfig.builder().listen("0").backends(list).modes(modes).build();
+        BalancerConfig config = BalancerConfig.builder().listen("0").backends(list).modes(modes)
+                .strategy(mode.equals("maglev") ? Strategy.maglev() : Strategy.penModes()).build();
         selector = new ServerSelector(ServerTable.prepare(config, null,
                 b -> new InetSocketAddress(literal(b.address().host()), b.address().port())));
         if (load.equals("busy")) {
