@@ -47,7 +47,15 @@ final class LongOptions {
             new Entry("proxy-protocol", "v1|v2", "send backends a PROXY header naming the client",
                     (o, v) -> o.proxyProtocol = checked("--proxy-protocol", () -> ProxyProtocol.parse(v))),
             new Entry("accept-proxy", "NETWORK[,...]", "take the client from the PROXY header of these networks",
-                    (o, v) -> o.acceptProxy = checked("--accept-proxy", () -> Network.parseList(v))));
+                    (o, v) -> o.acceptProxy = checked("--accept-proxy", () -> Network.parseList(v))),
+            new Entry("dns-refresh", null, "resolve server names again on their records' TTL (1 s..1 h) [off]",
+                    (o, v) -> o.discovery = o.discovery.withDnsRefresh()),
+            new Entry("srv", "NAME", "fill free slots from NAME's SRV records, asked again on their TTL",
+                    (o, v) -> o.discovery = o.discovery.withSrv(DiscoveryText.srvName(o.discovery, v))),
+            new Entry("dns-server", "IP[:PORT]", "the DNS server discovery asks [/etc/resolv.conf]",
+                    (o, v) -> o.discovery = o.discovery.withDnsServer(DiscoveryText.dnsServer(v))),
+            new Entry("servers-file", "PATH", "servers from PATH, one spec a line, read again when it changes",
+                    (o, v) -> o.discovery = o.discovery.withServersFile(DiscoveryText.serversFile(v))));
 
     /** The longest --grace: a day. */
     static final java.time.Duration MAX_GRACE = java.time.Duration.ofDays(1);

@@ -97,6 +97,8 @@ public final class Options {
     public dev.pen.api.ProxyProtocol proxyProtocol;
     /** --accept-proxy: the networks trusted to send a PROXY header naming the client; empty for none. */
     public List<dev.pen.api.Network> acceptProxy = List.of();
+    /** --dns-refresh, --srv, --dns-server, --servers-file: server discovery; {@code NONE} when off. */
+    public dev.pen.launcher.discovery.DiscoverySettings discovery = dev.pen.launcher.discovery.DiscoverySettings.NONE;
     /** --help: show the usage text and exit (the rest of the command line is not read). */
     public boolean help;
     /** --version: show the version and exit (the rest of the command line is not read). */
