@@ -185,6 +185,37 @@ class DiscoveryTest {
         assertThat(problems).isEmpty();
     }
 
+    @Test
+    void aServersFileIsFollowedAndOneWithABadLineIsRefusedWholeKeepingTheLastGoodServers() throws Exception {
+        NamedBackend a = closer.keep(new NamedBackend("a", "127.0.0.2", 0));
+        NamedBackend c = closer.keep(new NamedBackend("c", "127.0.0.3", 0));
+        NamedBackend e = closer.keep(new NamedBackend("e", "127.0.0.4", 0));
+        Path file = dir.resolve("servers");
+        java.nio.file.Files.writeString(file, "# the farm\n127.0.0.2:" + a.port() + "\n\n127.0.0.3:" + c.port()
+                + ":0:0:5   # c\n");
+        Balancer b = start(new DiscoverySettings(false, List.of(), null, file), listening().build());
+        assertThat(slots(b)).containsOnly(Map.entry("127.0.0.2:" + a.port(), 0), Map.entry("127.0.0.3:" + c.port(), 1));
+        assertThat(b.backend(1).orElseThrow().backend().weight()).hasValue(5);
+
+        java.nio.file.Files.writeString(file, "127.0.0.2:" + a.port() + "\n127.0.0.3:x\n");
+        Await.until("the bad line told", WAIT, () -> !problems.isEmpty());
+        assertThat(problems).containsExactly("discovery: servers file " + file + " line 2: unknown port or service 'x' "
+                + "(expected a number 1..65535 or a name from /etc/services); the last good servers stay");
+        assertThat(slots(b)).containsOnlyKeys("127.0.0.2:" + a.port(), "127.0.0.3:" + c.port());
+        assertThat(b.backends()).allMatch(s -> s.state() == BackendState.UP);
+
+        long changed = System.nanoTime();
+        java.nio.file.Files.writeString(file, "127.0.0.4:" + e.port() + "\n127.0.0.3:" + c.port() + ":0:0:5\n");
+        Await.until("a gone and e in", WAIT, () -> slots(b).keySet().equals(java.util.Set.of(
+                "127.0.0.3:" + c.port(), "127.0.0.4:" + e.port())));
+        System.out.println("FIGURE servers-file: change applied in " + (System.nanoTime() - changed) / 1_000_000
+                + " ms");
+        assertThat(slots(b)).containsEntry("127.0.0.3:" + c.port(), 1).containsEntry("127.0.0.4:" + e.port(), 2);
+        Await.until("the good file told", WAIT, () -> problems.size() == 2);
+        assertThat(problems.get(1)).isEqualTo("discovery: servers file " + file + " read: 2 servers");
+        assertThat(Clients.greeting("127.0.0.30", port(b))).isIn("c", "e");
+    }
+
     private static String srv(String target, NamedBackend backend, int priority, int weight) {
         return "_app._tcp.svc.test," + target + "," + backend.port() + "," + priority + "," + weight;
     }

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * HUP (dnsmasq reads it again); {@link #services} restarts it on the same port with other SRV records. Skipped
  * where dnsmasq is missing, failed under CI=true. Stopped by {@link #close()}.
  */
-final class Dnsmasq implements AutoCloseable {
+public final class Dnsmasq implements AutoCloseable {
     private final Path program;
     private final Path dir;
     private final Path hostsFile;
@@ -36,7 +36,7 @@ final class Dnsmasq implements AutoCloseable {
     }
 
     /** Starts one with these hosts-file lines and {@code --srv-host} values. */
-    static Dnsmasq start(Path dir, List<String> hosts, List<String> srvHosts) throws IOException {
+    public static Dnsmasq start(Path dir, List<String> hosts, List<String> srvHosts) throws IOException {
         Path program = Programs.path("dnsmasq");
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
@@ -53,7 +53,7 @@ final class Dnsmasq implements AutoCloseable {
     }
 
     /** {@code 127.0.0.1:PORT}, as {@code --dns-server} takes it. */
-    String server() {
+    public String server() {
         return "127.0.0.1:" + port;
     }
 
