@@ -31,6 +31,7 @@ public final class Discovery implements AutoCloseable {
     private final DiscoveredSet discovered;
     private final SlotKeeper keeper;
     private final BalancerConfig config;
+    private final java.util.concurrent.atomic.AtomicLong ticks = new java.util.concurrent.atomic.AtomicLong();
     private ScheduledExecutorService thread;
 
     private Discovery(DiscoverySettings settings, BalancerConfig commanded, Consumer<String> problems,
@@ -103,6 +104,12 @@ public final class Discovery implements AutoCloseable {
             // A balancer closed under it, or a bug: told once, and the next tick tries again.
             trouble.failed("tick", "discovery failed: " + e);
         }
+        ticks.incrementAndGet();
+    }
+
+    /** How many passes were made since {@link #follow}: tests wait on it to know that one has run. */
+    long ticks() {
+        return ticks.get();
     }
 
     /** How many name lookups were made since the start. */

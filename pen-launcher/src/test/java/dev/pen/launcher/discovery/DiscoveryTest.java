@@ -49,8 +49,11 @@ class DiscoveryTest {
         closer.close();
     }
 
+    private Discovery discovery;
+
     private Balancer start(DiscoverySettings settings, BalancerConfig config) {
         Discovery d = Discovery.prepare(settings, config, problems::add, changes::add);
+        discovery = d;
         Balancer b = closer.keep(Balancer.start(d.config()));
         closer.keep(d).follow(b);
         return b;
@@ -199,6 +202,8 @@ class DiscoveryTest {
 
         java.nio.file.Files.writeString(file, "127.0.0.2:" + a.port() + "\n127.0.0.3:x\n");
         Await.until("the bad line told", WAIT, () -> !problems.isEmpty());
+        long ticked = discovery.ticks();
+        Await.until("two more passes", WAIT, () -> discovery.ticks() >= ticked + 2);
         assertThat(problems).containsExactly("discovery: servers file " + file + " line 2: unknown port or service 'x' "
                 + "(expected a number 1..65535 or a name from /etc/services); the last good servers stay");
         assertThat(slots(b)).containsOnlyKeys("127.0.0.2:" + a.port(), "127.0.0.3:" + c.port());
@@ -214,6 +219,26 @@ class DiscoveryTest {
         Await.until("the good file told", WAIT, () -> problems.size() == 2);
         assertThat(problems.get(1)).isEqualTo("discovery: servers file " + file + " read: 2 servers");
         assertThat(Clients.greeting("127.0.0.30", port(b))).isIn("c", "e");
+    }
+
+    @Test
+    void aNameWithSeveralAddressesKeepsItsSlotsAddressWhateverTheOrderOfTheAnswer() throws Exception {
+        NamedBackend two = closer.keep(new NamedBackend("two", "127.0.0.2", 0));
+        closer.keep(new NamedBackend("three", "127.0.0.3", two.port()));
+        Dnsmasq dns = closer.keep(Dnsmasq.start(dir, List.of("127.0.0.2 web.test", "127.0.0.3 web.test"),
+                List.of()));
+        DiscoverySettings settings = new DiscoverySettings(true, List.of(), dns.address(), null);
+        Discovery d = closer.keep(Discovery.prepare(settings,
+                listening().backend(Backend.of("web.test", two.port())).build(), problems::add, changes::add));
+        Balancer b = closer.keep(Balancer.start(d.config()));
+        d.follow(b);
+        String first = at(b, 0);
+        // The same two addresses, listed the other way round: the slot stays where it is.
+        dns.hosts(List.of("127.0.0.3 web.test", "127.0.0.2 web.test"));
+        long asked = d.lookups();
+        Await.until("three more lookups", WAIT, () -> d.lookups() >= asked + 3);
+        assertThat(at(b, 0)).isEqualTo(first);
+        assertThat(changes).noneMatch(l -> l.contains("moved"));
     }
 
     private static String srv(String target, NamedBackend backend, int priority, int weight) {
