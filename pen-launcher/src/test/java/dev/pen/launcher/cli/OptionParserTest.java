@@ -305,6 +305,11 @@ class OptionParserTest {
                 + "  --proxy-protocol v1|v2\n                send backends a PROXY header naming the client\n"
                 + "  --accept-proxy NETWORK[,...]\n                take the client from the PROXY header of these"
                 + " networks\n"
+                + "  --dns-refresh resolve server names again on their records' TTL (1 s..1 h) [off]\n"
+                + "  --srv NAME    fill free slots from NAME's SRV records, asked again on their TTL\n"
+                + "  --dns-server IP[:PORT]\n                the DNS server discovery asks [/etc/resolv.conf]\n"
+                + "  --servers-file PATH\n                servers from PATH, one spec a line, read again when it"
+                + " changes\n"
                 + "\nexample:");
     }
 
