@@ -11,6 +11,7 @@ import dev.pen.launcher.cli.Options;
 import dev.pen.launcher.cli.Usage;
 import dev.pen.launcher.control.ControlServer;
 import dev.pen.launcher.control.Settings;
+import dev.pen.launcher.discovery.Discovery;
 import dev.pen.launcher.log.Diagnostics;
 import dev.pen.launcher.log.PenLog;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -55,6 +56,7 @@ final class Launcher {
     private BalancerHost host;
     private ControlServer control;
     private AdminServer admin;
+    private Discovery discovery;
 
     /**
      * @param readyFile where to write {@code ready} once serving (the script waits for it before leaving), or null
@@ -160,6 +162,10 @@ final class Launcher {
         List<ConnectionLog> logs = new ArrayList<>(List.of(events, new TrafficDump(diagnostics, settings::ascii)));
         logs.addAll(penLog.listeners());
         BalancerConfig config = StartSequence.configure(o, host, settings, out, logs, List.of(events));
+        discovery = StartSequence.discover(o, config, diagnostics);
+        if (discovery != null) {
+            config = discovery.config();
+        }
         if (settings.log() != null) {
             try {
                 penLog.setTarget(settings.log());
@@ -182,6 +188,9 @@ final class Launcher {
                     : "can't bind local address " + settings.listen() + ": " + m));
         }
         diagnostics.debug(1, "listening on " + live.localAddress() + " with " + config.backendSlots() + " servers");
+        if (discovery != null) {
+            discovery.follow(live);
+        }
         if (config.reusePort()) {
             Handover.migrateWarning(Handover.MIGRATE_REQ).ifPresent(err::println);
         }
@@ -334,6 +343,9 @@ final class Launcher {
         }
         if (admin != null) {
             admin.close();
+        }
+        if (discovery != null) {
+            discovery.close();
         }
         if (finished != null) {
             finishWithinGrace(live, finished);

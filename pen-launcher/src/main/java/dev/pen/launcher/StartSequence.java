@@ -13,6 +13,8 @@ import dev.pen.api.TlsSettings;
 import dev.pen.launcher.cli.Options;
 import dev.pen.launcher.control.Interpreter;
 import dev.pen.launcher.control.Settings;
+import dev.pen.launcher.discovery.Discovery;
+import dev.pen.launcher.log.Diagnostics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -25,7 +27,8 @@ import java.util.List;
 /**
  * pen's order of set-up, which ends in the one configuration the balancer starts with: the option letters, the
  * {@code -o}/{@code -O} commands, the {@code -F} file, the listen address, the positional servers (overwriting
- * slots from {@code -F}, keeping their acl), {@code -e} and {@code -B}, then every server host resolved.
+ * slots from {@code -F}, keeping their acl), {@code -e} and {@code -B}, then every server host resolved (by
+ * {@link Discovery}'s resolver when a discovery option is given).
  */
 final class StartSequence {
     /** Until the listen address is known (a {@code listen} command, or the first positional argument). */
@@ -130,8 +133,26 @@ final class StartSequence {
         } catch (IllegalArgumentException e) {
             throw new StartException("pen: " + e.getMessage());
         }
-        resolveAll(built);
+        if (!o.discovery.any()) {
+            resolveAll(built);
+        }
         return built;
+    }
+
+    /**
+     * With a discovery option, the configuration's names resolved by discovery's resolver and the discovered
+     * servers in their slots; the returned discovery follows them once the balancer runs. Null without one.
+     */
+    static Discovery discover(Options o, BalancerConfig config, Diagnostics diagnostics) throws StartException {
+        if (!o.discovery.any()) {
+            return null;
+        }
+        try {
+            return Discovery.prepare(o.discovery, config, m -> diagnostics.debug(0, m), m -> diagnostics.debug(1, m));
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            throw new StartException(m.startsWith("unknown or invalid address") ? m : "pen: " + m);
+        }
     }
 
     /** pen's -E -K -G -A -R -L -Z; -K, -G, -A, -R, -L and -Z mean nothing without -E, as in pen. */

@@ -51,7 +51,15 @@ final class LongOptions {
             new Entry("strategy", "pen|maglev", "choose servers as pen does, or by Maglev consistent hashing [pen]",
                     (o, v) -> o.strategy = checked("--strategy", () -> StrategyText.format(StrategyText.parse(v, null)))),
             new Entry("maglev-table-size", "N", "entries of the Maglev table, a prime [65537]",
-                    (o, v) -> o.maglevTableSize = checked("--maglev-table-size", () -> StrategyText.tableSize(v))));
+                    (o, v) -> o.maglevTableSize = checked("--maglev-table-size", () -> StrategyText.tableSize(v))),
+            new Entry("dns-refresh", null, "resolve server names again on their records' TTL (1 s..1 h) [off]",
+                    (o, v) -> o.discovery = o.discovery.withDnsRefresh()),
+            new Entry("srv", "NAME", "fill free slots from NAME's SRV records, asked again on their TTL",
+                    (o, v) -> o.discovery = o.discovery.withSrv(DiscoveryText.srvName(o.discovery, v))),
+            new Entry("dns-server", "IP[:PORT]", "the DNS server discovery asks [/etc/resolv.conf]",
+                    (o, v) -> o.discovery = o.discovery.withDnsServer(DiscoveryText.dnsServer(v))),
+            new Entry("servers-file", "PATH", "servers from PATH, one spec a line, read again when it changes",
+                    (o, v) -> o.discovery = o.discovery.withServersFile(DiscoveryText.serversFile(v))));
 
     /** The longest --grace: a day. */
     static final java.time.Duration MAX_GRACE = java.time.Duration.ofDays(1);

@@ -101,6 +101,8 @@ public final class Options {
     public String strategy = "pen";
     /** --maglev-table-size: the Maglev table's size; 0 when not given (the default size). */
     public int maglevTableSize;
+    /** --dns-refresh, --srv, --dns-server, --servers-file: server discovery; {@code NONE} when off. */
+    public dev.pen.launcher.discovery.DiscoverySettings discovery = dev.pen.launcher.discovery.DiscoverySettings.NONE;
     /** --help: show the usage text and exit (the rest of the command line is not read). */
     public boolean help;
     /** --version: show the version and exit (the rest of the command line is not read). */

@@ -308,6 +308,11 @@ class OptionParserTest {
                 + "  --strategy pen|maglev\n                choose servers as pen does, or by Maglev consistent"
                 + " hashing [pen]\n"
                 + "  --maglev-table-size N\n                entries of the Maglev table, a prime [65537]\n"
+                + "  --dns-refresh resolve server names again on their records' TTL (1 s..1 h) [off]\n"
+                + "  --srv NAME    fill free slots from NAME's SRV records, asked again on their TTL\n"
+                + "  --dns-server IP[:PORT]\n                the DNS server discovery asks [/etc/resolv.conf]\n"
+                + "  --servers-file PATH\n                servers from PATH, one spec a line, read again when it"
+                + " changes\n"
                 + "\nexample:");
     }
 

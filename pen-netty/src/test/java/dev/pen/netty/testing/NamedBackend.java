@@ -31,16 +31,23 @@ public final class NamedBackend implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final ServerBootstrap bootstrap;
+    private final String host;
     private final int port;
     private volatile Channel server;
     private final AtomicInteger accepted = new AtomicInteger();
 
     public NamedBackend(String name) {
+        this(name, "127.0.0.1", 0);
+    }
+
+    /** A backend on {@code host} (a loopback address) and {@code port} (0: one the OS chooses). */
+    public NamedBackend(String name, String host, int port) {
         this.name = name;
+        this.host = host;
         this.bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new Greeter());
-        this.server = bootstrap.bind("127.0.0.1", 0).syncUninterruptibly().channel();
+        this.server = bootstrap.bind(host, port).syncUninterruptibly().channel();
         this.port = ((InetSocketAddress) server.localAddress()).getPort();
     }
 
@@ -52,7 +59,7 @@ public final class NamedBackend implements AutoCloseable {
 
     /** Listens again on the same port, as a restarted server would. */
     public void listenAgain() {
-        server = bootstrap.bind("127.0.0.1", port).syncUninterruptibly().channel();
+        server = bootstrap.bind(host, port).syncUninterruptibly().channel();
     }
 
     /** Greets, echoes, finishes on half-close. Stateless, so one instance serves every connection. */
