@@ -93,6 +93,7 @@ await() {
 }
 
 ns() { echo "$P-$1"; }
+lab_namespaces() { ip netns list | awk -v p="$P-" 'index($1, p) == 1 { print $1 }'; }
 in_ns() { local host=$1; shift; ip netns exec "$(ns "$host")" "$@"; }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -119,12 +120,15 @@ check() {
 # ---------------------------------------------------------------------------------------------------------------
 # up
 
-# The lab's directory and prefix: DIR/prefix holds the prefix from `up` on.
+# The lab's directory, prefix and settings: DIR/prefix holds the prefix from `up` on, DIR/settings the settings
+# `up` was given, so that `failover` starts lb1's programs again as they were.
 open_lab() {
     [ -n "${1:-}" ] || usage
     DIR=$(cd "$1" && pwd) || die "no directory $1 (expected the lab's directory)"
     [ -f "$DIR/prefix" ] || die "no lab in $DIR (expected DIR/prefix, written by 'up')"
     P=$(cat "$DIR/prefix")
+    # shellcheck source=/dev/null
+    . "$DIR/settings"
 }
 
 # A host: a namespace with eth0 (the far end of a veth pair whose near end is a port of the bridge).
@@ -179,6 +183,7 @@ EOF
 global_defs {
     router_id $lb
     script_user root
+    enable_script_security
 }
 
 vrrp_script balancer_answers {
@@ -245,8 +250,12 @@ up() {
     [ ! -f "$DIR/prefix" ] || die "$DIR holds a lab already (run 'down $DIR' first)"
     P=${VRRP_PREFIX:-vrrp$$r$RANDOM}
     [[ $P =~ ^[A-Za-z0-9-]{1,20}$ ]] || die "prefix '$P' (expected letters, digits and -, at most 20 characters)"
-    ! ip netns list | grep -q "^$P-" || die "namespaces named $P-* exist already (expected a prefix of its own)"
+    [ -z "$(lab_namespaces)" ] || die "namespaces named $P-* exist already (expected a prefix of its own)"
+    case $CHECK in control|admin) ;; *) die "VRRP_CHECK '$CHECK' (expected control or admin)" ;; esac
+    [[ $INTERVAL_MS =~ ^[1-9][0-9]{0,2}$ ]] || die "VRRP_INTERVAL_MS '$INTERVAL_MS' (expected 1 to 999)"
     echo "$P" > "$DIR/prefix"
+    printf 'PEN=%q PEN_SELECTION=%q CHECK=%q INTERVAL_MS=%q\n' "$PEN" "$PEN_SELECTION" "$CHECK" "$INTERVAL_MS" \
+        > "$DIR/settings"
     # Whatever goes wrong from here on, leave nothing behind.
     [ -n "$TEARDOWN" ] || TEARDOWN=on-failure
 
@@ -360,7 +369,7 @@ failover() {
 # 10 s; then the namespaces go. Only the lab's namespaces are touched, found by their prefix.
 down() {
     local namespaces n pids deadline
-    namespaces=$(ip netns list | awk -v p="$P-" 'index($1, p) == 1 { print $1 }')
+    namespaces=$(lab_namespaces)
     pids=$(for n in $namespaces; do ip netns pids "$n"; done)
     if [ -n "$pids" ]; then
         # shellcheck disable=SC2086
@@ -376,7 +385,7 @@ down() {
     for n in $namespaces; do
         ip netns del "$n"
     done
-    rm -f "$DIR/prefix"
+    rm -f "$DIR/prefix" "$DIR/settings"
     say "down: lab $P removed"
 }
 
