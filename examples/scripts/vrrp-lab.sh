@@ -315,10 +315,12 @@ failover() {
     case $mode in stop|link|kill) ;; *) usage ;; esac
     await "the lab's normal state (lb1 MASTER)" 30 normal
 
-    # The client, sending a request every INTERVAL_MS; stopped however this ends.
+    # The client, sending a request every INTERVAL_MS; stopped however this ends. (Not through in_ns: a function
+    # in the background is a subshell of its own, whose pid is not the client's.)
     local log
     log="$DIR/client-$mode-$(date +%s%N).log"
-    in_ns client python3 "$HERE/vrrp-client.py" "$VIP" "$PORT" "$INTERVAL_MS" "$TIMEOUT_MS" \
+    : > "$log"
+    ip netns exec "$(ns client)" python3 "$HERE/vrrp-client.py" "$VIP" "$PORT" "$INTERVAL_MS" "$TIMEOUT_MS" \
         </dev/null >"$log" 2>"$log.err" &
     CLIENT=$!
     await "the client's first requests to be served" 20 eval '[ "$(served_after "$log" 0)" -ge 20 ]'
