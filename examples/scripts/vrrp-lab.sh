@@ -47,6 +47,7 @@ INTERVAL_MS=${VRRP_INTERVAL_MS:-20}
 # than the 1 s a lost SYN waits before the kernel sends it again.
 TIMEOUT_MS=500
 KEEPALIVED=$(command -v keepalived || echo /usr/sbin/keepalived)
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 NET=192.0.2
 VIP=$NET.100
@@ -103,7 +104,8 @@ check() {
     [ "$(id -u)" = 0 ] || cannot "network namespaces need root (CAP_SYS_ADMIN and CAP_NET_ADMIN); run as root"
     command -v ip >/dev/null || cannot "ip (iproute2) is not installed"
     [ -x "$KEEPALIVED" ] || cannot "keepalived is not installed (Debian: apt-get install keepalived)"
-    command -v python3 >/dev/null || cannot "python3 is not installed (the backends and the client use it)"
+    [ -x "$NGINX" ] || cannot "nginx is not installed (the backends; Debian: apt-get install nginx-light)"
+    command -v python3 >/dev/null || cannot "python3 is not installed (the client uses it)"
     command -v curl >/dev/null || cannot "curl is not installed"
     [ -x "$PEN" ] || cannot "no balancer at $PEN (expected bin/pen, or VRRP_PEN naming one)"
     local probe
@@ -142,13 +144,32 @@ add_host() {
     ip -n "$(ns "$host")" link set eth0 up
 }
 
-# A backend: python3's http.server on port 80, serving a page that names the backend.
+# A backend: nginx on port 80, answering every request with the backend's name. (Not a single-threaded server:
+# one whose listen queue overflows drops connects, and pen rightly blacklists it and moves its clients.)
 start_backend() {
     local host=$1
-    mkdir -p "$DIR/$host/www"
-    echo "$host" > "$DIR/$host/www/index.html"
-    setsid ip netns exec "$(ns "$host")" python3 -m http.server 80 --bind "${ADDRESS[$host]}" \
-        --directory "$DIR/$host/www" </dev/null >"$DIR/$host/http.log" 2>&1 &
+    mkdir -p "$DIR/$host/tmp"
+    cat > "$DIR/$host/nginx.conf" <<EOF
+worker_processes 1;
+pid $DIR/$host/nginx.pid;
+error_log $DIR/$host/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $DIR/$host/tmp;
+    proxy_temp_path $DIR/$host/tmp;
+    fastcgi_temp_path $DIR/$host/tmp;
+    uwsgi_temp_path $DIR/$host/tmp;
+    scgi_temp_path $DIR/$host/tmp;
+    server {
+        listen ${ADDRESS[$host]}:80 backlog=1024;
+        default_type text/plain;
+        location / { return 200 "$host\n"; }
+    }
+}
+EOF
+    setsid ip netns exec "$(ns "$host")" "$NGINX" -e "$DIR/$host/error.log" -c "$DIR/$host/nginx.conf" \
+        -g 'daemon off;' </dev/null >"$DIR/$host/nginx.out" 2>&1 &
 }
 
 backend_serves() {
@@ -355,10 +376,18 @@ failover() {
                 mode, gap * 1000 + 0.5, (master - failed) * 1000 + 0.5, failures, before, after, backends
         }'
 
-    # lb1 back as it was; it takes the address back (its priority is higher).
+    # lb1 back as it was; it takes the address back (its priority is higher). After a link failure its balancer
+    # is started afresh, before the link comes back: a connection it had accepted just before the cut failed to
+    # reach the backends, so it blacklisted them and remembered the client with the last one it tried, and would
+    # send the client elsewhere than lb2 does (docs/SCALEOUT.md). Without its balancer lb1 stays in FAULT.
     case $mode in
         stop) start_keepalived lb1 ;;
-        link) ip -n "$(ns sw)" link set lb1 up ;;
+        link)
+            kill -TERM "$(cat "$DIR/lb1/pen.pid")"
+            await "lb1's balancer to stop" 20 eval '[ ! -f "$DIR/lb1/pen.pid" ]'
+            ip -n "$(ns sw)" link set lb1 up
+            start_pen lb1
+            ;;
         kill) start_pen lb1 ;;
     esac
     await "lb1 to take the virtual address back" 30 normal
