@@ -16,15 +16,19 @@
 #   backend1 192.0.2.21 ---+  (namespace sw)   +--- lb2 192.0.2.12  keepalived priority 100 + bin/pen :8080
 #   backend2 192.0.2.22 ---+                        virtual address 192.0.2.100 on the one that is MASTER
 #
+# The backends are nginx, answering every request with their name; the client is vrrp-client.py.
+#
 # Each host is a network namespace named PREFIX-client, PREFIX-lb1, ...; PREFIX (VRRP_PREFIX, else one made up
 # for this run and kept in DIR/prefix) keeps two labs, or a lab and the leftovers of another, apart.
 #
-# The failovers (each with the client below sending a request every 20 ms):
+# The failovers (each while the client sends a request every 20 ms to 192.0.2.100:8080):
 #   stop  lb1's keepalived is stopped cleanly (TERM): it sends a last advertisement with priority 0, and lb2
 #         takes over after its skew time, (256 - 100) / 256 s.
 #   link  lb1's link to the bridge goes down: lb2 takes over once it missed 3 advertisements, plus its skew.
 #   kill  lb1's bin/pen is killed (KILL): the vrrp_script (vrrp-check.sh) fails twice, lb1 goes to FAULT and
 #         gives the address away.
+# Then lb1 comes back (keepalived started again, link up with its balancer started afresh, balancer started
+# again) and takes the address back, its priority being higher.
 # Each prints one line: the longest time the client went without a successful request (gap_ms), the time from
 # the failure to lb2's keepalived entering MASTER (keepalived_ms, from its notify script), the requests that
 # failed, and the backend that served the client before and after.
@@ -32,7 +36,7 @@
 # Settings (environment):
 #   VRRP_PEN            the balancer (default: this checkout's bin/pen; /usr/bin/pen, Debian's pen, to compare)
 #   VRRP_PEN_SELECTION  pen's selection flags, the same on both balancers (default -h: the client's address
-#                       hashed, so both choose the same backend for a client; --strategy maglev does as well)
+#                       hashed, so both choose the same backend for a client; '--strategy maglev' as well)
 #   VRRP_CHECK          what the vrrp_script asks: control (the control port, default) or admin (--admin)
 #   VRRP_PREFIX         the namespaces' prefix (letters, digits and -, at most 20 characters)
 #   VRRP_INTERVAL_MS    the client's interval between requests (default 20)
