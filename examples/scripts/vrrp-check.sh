@@ -27,7 +27,7 @@ esac
 case $kind in
     control)
         # One command per connection: pen answers and closes. A refused connection fails the redirection.
-        exec 3<>"/dev/tcp/$host/$port" || exit 1
+        { exec 3<>"/dev/tcp/$host/$port"; } 2>/dev/null || exit 1
         printf 'servers\n' >&3
         IFS= read -r -t 1 line <&3 || exit 1
         exec 3<&-
