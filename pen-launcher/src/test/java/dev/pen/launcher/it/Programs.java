@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -77,12 +78,19 @@ final class Programs implements AutoCloseable {
 
     /** Runs a program to its end (at most {@code timeout}), capturing its output. */
     Result run(Duration timeout, String... command) throws IOException, InterruptedException {
+        return run(timeout, Map.of(), command);
+    }
+
+    /** Runs a program to its end (at most {@code timeout}) with {@code env} added to its environment. */
+    Result run(Duration timeout, Map<String, String> env, String... command)
+            throws IOException, InterruptedException {
         String name = Path.of(command[0]).getFileName() + "-" + System.nanoTime();
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile())
-                .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(env);
+        Process p = builder.start();
         started.add(p);
         if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
