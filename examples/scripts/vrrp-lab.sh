@@ -35,8 +35,9 @@
 #
 # Settings (environment):
 #   VRRP_PEN            the balancer (default: this checkout's bin/pen; /usr/bin/pen, Debian's pen, to compare)
-#   VRRP_PEN_SELECTION  pen's selection flags, the same on both balancers (default -h: the client's address
-#                       hashed, so both choose the same backend for a client; '--strategy maglev' as well)
+#   VRRP_PEN_SELECTION  the selection flags, the same on both balancers (default '--strategy maglev' for bin/pen,
+#                       -h for another VRRP_PEN: either way both choose the same backend for a client). With
+#                       maglev, lb2 is given the backends in the reverse order, which Maglev does not depend on.
 #   VRRP_CHECK          what the vrrp_script asks: control (the control port, default) or admin (--admin)
 #   VRRP_PREFIX         the namespaces' prefix (letters, digits and -, at most 20 characters)
 #   VRRP_INTERVAL_MS    the client's interval between requests (default 20)
@@ -44,7 +45,11 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 PEN=${VRRP_PEN:-$HERE/../../bin/pen}
-PEN_SELECTION=${VRRP_PEN_SELECTION--h}
+if [ -n "${VRRP_PEN:-}" ]; then
+    PEN_SELECTION=${VRRP_PEN_SELECTION--h}
+else
+    PEN_SELECTION=${VRRP_PEN_SELECTION---strategy maglev}
+fi
 CHECK=${VRRP_CHECK:-control}
 INTERVAL_MS=${VRRP_INTERVAL_MS:-20}
 # A request without its answer within this time failed: longer than an answer takes here (a few ms), shorter
@@ -181,14 +186,18 @@ backend_serves() {
 }
 
 # The balancer of host LB: in the background, listening on every address of the host (so also on the virtual
-# address, whenever the host holds it), the backends in the same order on both hosts. Its control port (and admin
+# address, whenever the host holds it), the backends in the same order on both hosts (with maglev, in the reverse
+# order on lb2). Its control port (and admin
 # listener) are on the host's loopback only, for the vrrp_script. As root pen opens its control port only with -u.
 start_pen() {
-    local lb=$1 admin=()
+    local lb=$1 admin=() backends=("${BACKENDS[@]}")
     [ "$CHECK" = admin ] && admin=(--admin "$ADMIN")
+    if [[ "$lb" = lb2 && "$PEN_SELECTION" == *maglev* ]]; then
+        backends=("${BACKENDS[1]}" "${BACKENDS[0]}")
+    fi
     # shellcheck disable=SC2086 # the selection flags are words on purpose
     (cd "$DIR/$lb" && PEN_DEBUG_FILE="$DIR/$lb/pen-debug.log" in_ns "$lb" "$PEN" -u root -p "$DIR/$lb/pen.pid" \
-        -C "$CONTROL" "${admin[@]}" $PEN_SELECTION "$PORT" "${BACKENDS[@]}" >"$DIR/$lb/pen.out" 2>&1) \
+        -C "$CONTROL" "${admin[@]}" $PEN_SELECTION "$PORT" "${backends[@]}" >"$DIR/$lb/pen.out" 2>&1) \
         || die "bin/pen did not start on $lb: $(cat "$DIR/$lb/pen.out")"
 }
 
