@@ -101,7 +101,8 @@ class ControlAccessIT {
         assertThat(command(permitted, permitted, controlPort, "blacklist")).isEqualTo("30\n");
         assertThat(written).doesNotExist();
         assertThat(log).doesNotExist();
-        assertThat(programs.errors("pen")).contains("do_ctrl: not from there").doesNotContain("warning");
+        programs.awaitErrors("pen", "do_ctrl: not from there", WAIT);
+        assertThat(programs.errors("pen")).doesNotContain("warning");
     }
 
     @Test

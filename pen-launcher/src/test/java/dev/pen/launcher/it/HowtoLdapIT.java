@@ -85,6 +85,6 @@ class HowtoLdapIT {
 
         String after = namingContext(port);
         assertThat(after).isNotEqualTo(first).isIn("dc=one", "dc=two");
-        assertThat(programs.errors("pen")).contains("blacklisting server");
+        programs.awaitErrors("pen", "blacklisting server", WAIT);
     }
 }

@@ -116,6 +116,20 @@ final class Programs implements AutoCloseable {
         return Files.exists(f) ? Files.readString(f, StandardCharsets.ISO_8859_1) : "";
     }
 
+    /**
+     * Waits until what {@code name} wrote to stderr contains {@code text}: a program may write a line after its
+     * answer reached the client (pen's diagnostics are written by a thread of their own).
+     */
+    void awaitErrors(String name, String text, Duration timeout) {
+        await(name + " writing \"" + text + "\"", timeout, () -> {
+            try {
+                return errors(name).contains(text);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
     /** Remembers a daemon's pid file, so that {@link #close()} stops it if the test did not. */
     void daemon(Path pidFile) {
         pidFiles.add(pidFile);

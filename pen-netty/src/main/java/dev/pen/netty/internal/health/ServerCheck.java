@@ -23,6 +23,8 @@ import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The active health check of one server, on one event loop: one check at a time, each bounded by the timeout,
@@ -34,6 +36,7 @@ import java.util.concurrent.TimeUnit;
  * later.
  */
 final class ServerCheck {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerCheck.class);
     private final HealthCheck.Resolved settings;
     private final EventLoop loop;
     private final ChosenTransport transport;
@@ -190,6 +193,7 @@ final class ServerCheck {
         @Override
         public void operationComplete(ChannelFuture f) {
             if (!f.isSuccess() && LocalErrors.isLocal(f.cause())) {
+                LOG.debug("server {}: check not made here: {}", slot.index(), reason(f.cause()));
                 abandon();
             } else if (!f.isSuccess()) {
                 finish(false, "connect failed: " + reason(f.cause()));
