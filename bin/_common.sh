@@ -4,7 +4,8 @@
 # changed).
 # Usage (from a script): . "$(dirname "$0")/_common.sh"; pen_run MODULE MAIN_CLASS "$@"
 # A script that must do more than exec the JVM calls pen_command MODULE MAIN_CLASS and runs "${PEN_CMD[@]}".
-# Setting PEN_CDS_TRAINING to a main class of the module turns on class-data sharing (see pen_cds_flags).
+# Setting PEN_CDS_TRAINING to a main class of the module turns on class-data sharing (see pen_cds_flags), and
+# PEN_BALANCER=1 the balancer's memory settings (see pen_balancer_flags).
 # pen_options reads a command line as getopt does; pen_background starts a program in the background and waits
 # until it is serving.
 
@@ -93,6 +94,25 @@ pen_cds_flags() {
     [ -f "$jsa" ] && echo "-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
 }
 
+# The balancer's memory settings (bin/pen sets PEN_BALANCER=1; docs/PERFORMANCE.md, "Footprint", has the figures):
+# - a heap that starts at 8 MiB and grows with what the balancer holds (the JVM would start it at 1/64 of the
+#   machine's memory and touch all of its young generation within seconds), up to 512 MiB: about 3 KiB a connection,
+#   so 20,000 connections take some 60 MiB; a larger farm raises it with PEN_JAVA_OPTS=-Xmx...;
+# - a young generation of at most 8 MiB: the relay allocates a few hundred bytes a request, so young collections stay
+#   rare and short, and their space is not worth keeping resident;
+# - the C heap given back to the system every 2 s (-XX:TrimNativeHeapInterval): the JIT compiler's working memory,
+#   up to about 20 MiB while it compiles, otherwise stays with the process. The flag came with later updates of
+#   JDK 17 and 21: it is passed only when the JVM's library names it, so an older JVM still starts.
+pen_balancer_flags() {
+    local java=$1 real lib
+    echo "-Xms8m -Xmx512m -XX:MaxNewSize=8m"
+    real=$(readlink -f "$(command -v "$java")" 2>/dev/null) || return 0
+    lib="$(dirname "$(dirname "$real")")/lib/server/libjvm.so"
+    if grep -qF TrimNativeHeapInterval "$lib" 2>/dev/null; then
+        echo "-XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=2000"
+    fi
+}
+
 # Sets PEN_CMD to the command that runs MAIN_CLASS of MODULE (building it first if needed).
 pen_command() {
     local module=$1 main=$2
@@ -103,15 +123,16 @@ pen_command() {
     else
         cp="$(pen_jar "$module"):$PEN_HOME/$module/target/lib/*"
     fi
-    local java cds
+    local java cds memory=""
     java=$(pen_java)
     cds=$(pen_cds_flags "$module" "$java" "$cp")
+    [ -n "${PEN_BALANCER:-}" ] && memory=$(pen_balancer_flags "$java")
     # shellcheck disable=SC2206 # the flags are words on purpose
     # Netty's leak detector samples buffers by wrapping them, which costs the relay on every read; tests turn
     # it on at its strictest, a running balancer does without. A JVM out of memory exits (status 3) rather than
     # carry on with threads that died half-way. PEN_JAVA_OPTS comes last, so it can override.
     PEN_CMD=("$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xshare:auto -XX:+ExitOnOutOfMemoryError $cds
-        -Dio.netty.leakDetection.level=disabled ${PEN_JAVA_OPTS:-}
+        $memory -Dio.netty.leakDetection.level=disabled ${PEN_JAVA_OPTS:-}
         -cp "$cp" "$main")
 }
 

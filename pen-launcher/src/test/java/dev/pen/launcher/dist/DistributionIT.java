@@ -2,6 +2,7 @@ package dev.pen.launcher.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
 import dev.pen.api.cli.Version;
 import dev.pen.netty.testing.Await;
 import dev.pen.netty.testing.ChildProcess;
@@ -10,6 +11,7 @@ import dev.pen.netty.testing.NamedBackend;
 import dev.pen.netty.testing.Programs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -84,9 +86,16 @@ class DistributionIT {
                 Await.until("bin/pen to relay to the backend", START,
                         () -> !pen.isAlive() || "alpha".equals(greeting(port)));
                 assertThat(pen.isAlive()).as("bin/pen running; %s", pen.output()).isTrue();
-                // bin/pen -f execs the JVM, which must exit when out of memory rather than limp on.
-                assertThat(Files.readString(Path.of("/proc/" + pen.pid() + "/cmdline"), StandardCharsets.ISO_8859_1)
-                        .split("\0")).contains("-XX:+ExitOnOutOfMemoryError");
+                // bin/pen -f execs the JVM, which must exit when out of memory rather than limp on, and runs with
+                // the balancer's memory settings (bin/_common.sh, pen_balancer_flags).
+                String[] jvm = Files.readString(Path.of("/proc/" + pen.pid() + "/cmdline"),
+                        StandardCharsets.ISO_8859_1).split("\0");
+                assertThat(jvm).contains("-XX:+ExitOnOutOfMemoryError", "-Xms8m", "-Xmx512m", "-XX:MaxNewSize=8m");
+                if (hasVmOption("TrimNativeHeapInterval")) {
+                    assertThat(jvm).contains("-XX:TrimNativeHeapInterval=2000");
+                } else {
+                    assertThat(jvm).noneMatch(arg -> arg.contains("TrimNativeHeapInterval"));
+                }
 
                 Run servers = run(script("penctl"), "127.0.0.1:" + controlPort, "servers");
                 assertThat(servers.status()).as(servers.err()).isZero();
@@ -170,6 +179,16 @@ class DistributionIT {
         try (ChildProcess p = ChildProcess.start(dir, name, env, List.of(command))) {
             int status = p.awaitExit(START);
             return new Run(status, p.stdout(), p.stderr());
+        }
+    }
+
+    /** True when this JVM, the one the distribution's scripts run (JAVA_HOME), knows the flag {@code name}. */
+    private static boolean hasVmOption(String name) {
+        try {
+            ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption(name);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 }
