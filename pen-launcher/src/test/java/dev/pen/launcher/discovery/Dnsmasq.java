@@ -3,12 +3,8 @@ package dev.pen.launcher.discovery;
 import dev.pen.netty.testing.Programs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.PortUnreachableException;
-import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +36,7 @@ public final class Dnsmasq implements AutoCloseable {
         Path program = Programs.path("dnsmasq");
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
-            Dnsmasq d = new Dnsmasq(program, dir, freePort());
+            Dnsmasq d = new Dnsmasq(program, dir, dev.pen.logtools.resolve.Dnsmasq.freeUdpPort());
             Files.write(d.hostsFile, hosts);
             try {
                 d.launch(srvHosts);
@@ -96,36 +92,10 @@ public final class Dnsmasq implements AutoCloseable {
         Path log = dir.resolve("dnsmasq.log");
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        if (!awaitAnswer()) {
+        if (!dev.pen.logtools.resolve.Dnsmasq.awaitAnswer(address(), process)) {
             stop();
             throw new IOException("dnsmasq did not start: " + Files.readString(log));
         }
-    }
-
-    private static int freePort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** Asks for {@code probe.test} until any answer comes (dnsmasq is up), it exits, or 10 s pass. */
-    private boolean awaitAnswer() throws IOException {
-        byte[] query = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,
-            5, 'p', 'r', 'o', 'b', 'e', 4, 't', 'e', 's', 't', 0, 0, 1, 0, 1};
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            s.setSoTimeout(100);
-            while (System.nanoTime() < deadline && process.isAlive()) {
-                s.send(new DatagramPacket(query, query.length, address()));
-                try {
-                    s.receive(new DatagramPacket(new byte[512], 512));
-                    return true;
-                } catch (SocketTimeoutException | PortUnreachableException e) {
-                    // not up yet: ask again
-                }
-            }
-        }
-        return false;
     }
 
     private void stop() {

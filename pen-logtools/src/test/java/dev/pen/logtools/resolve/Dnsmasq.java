@@ -43,7 +43,7 @@ public final class Dnsmasq implements AutoCloseable {
         DatagramSocket silent = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
-            int port = freePort();
+            int port = freeUdpPort();
             List<String> command = new ArrayList<>(List.of(program.toString(), "--keep-in-foreground",
                 "--conf-file=/dev/null", "--port=" + port, "--listen-address=127.0.0.1", "--bind-interfaces",
                 "--no-resolv", "--no-hosts", "--addn-hosts=" + hostsFile, "--pid-file=",
@@ -71,14 +71,18 @@ public final class Dnsmasq implements AutoCloseable {
         return "127.0.0.1:" + address.getPort();
     }
 
-    private static int freePort() throws IOException {
+    /** A UDP port free on loopback now. */
+    public static int freeUdpPort() throws IOException {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             return s.getLocalPort();
         }
     }
 
-    /** Asks for {@code probe.test} until any answer comes (dnsmasq is up) or it exits or 10 s pass. */
-    private static boolean awaitAnswer(InetSocketAddress server, Process process) throws IOException {
+    /**
+     * Asks {@code server} for {@code probe.test} until any answer comes (it is up), {@code process} exits or 10 s
+     * pass.
+     */
+    public static boolean awaitAnswer(InetSocketAddress server, Process process) throws IOException {
         byte[] query = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0,
             5, 'p', 'r', 'o', 'b', 'e', 4, 't', 'e', 's', 't', 0, 0, 1, 0, 1};
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
