@@ -36,7 +36,7 @@ final class ServerNames {
     private final Function<String, ServerContext> load;
     private final Map<String, Entry> cache = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, ServerNames.Entry> eldest) {
             return size() > MAX_NAMES;
         }
     };
