@@ -192,19 +192,11 @@ public final class IdleConnections {
                 failed(slot.index(), e);
                 return;
             }
-            ch.config().setConnectTimeoutMillis(context.connectTimeoutMillis());
             ch.pipeline().addLast("idle", new Drain(this, slot.live()));
             channel = ch;
             server = slot.live();
             serverIndex = slot.index();
-            loop.register(ch).addListener((ChannelFuture registered) -> {
-                if (!registered.isSuccess()) {
-                    ch.unsafe().closeForcibly();
-                    connectDone(ch, registered);
-                } else {
-                    context.connectBackend(ch, target, null).addListener((ChannelFuture f) -> connectDone(ch, f));
-                }
-            });
+            context.registerAndConnect(loop, ch, target, null, f -> connectDone(ch, f));
         }
 
         private void connectDone(Channel ch, ChannelFuture f) {

@@ -101,11 +101,7 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
 
     /** Bytes waiting in this connection's outbound buffers, both sides; call on the event loop. */
     long bufferedBytes() {
-        return pending(client) + (backend == null ? 0 : pending(backend));
-    }
-
-    private static long pending(Channel ch) {
-        return ClosingFlush.pending(ch);
+        return ClosingFlush.pending(client) + (backend == null ? 0 : ClosingFlush.pending(backend));
     }
 
     /** Whether the client has sent a byte, relayed or held until the backend is connected. */
@@ -149,36 +145,18 @@ public final class RelayConnection extends ConnectionFigures implements ChannelF
     private void connect(BackendSlot slot) {
         events.backendChosen(this, slot.index());
         proxyHeader = context.proxy().sendTo(slot.backend());
-        SocketAddress target = slot.address();
-        // Made and registered here rather than through a Bootstrap: the address is resolved, this runs once.
         Channel ch;
         try {
-            ch = context.newBackendChannel(target);
+            ch = context.newBackendChannel(slot.address());
         } catch (io.netty.channel.ChannelException e) {
             connectFailed(e); // no socket could be made: out of descriptors, say
             return;
         }
         ch.config().setAutoRead(false);
-        ch.config().setConnectTimeoutMillis(context.connectTimeoutMillis());
         context.addBackendHandlers(ch, client, this);
         backend = ch;
         context.gate().connectStarted();
-        ChannelFuture registered = client.eventLoop().register(ch);
-        if (registered.isDone()) {
-            registeredThenConnect(registered, target); // the usual case: registered inline on this loop
-        } else {
-            registered.addListener(r -> registeredThenConnect(registered, target));
-        }
-    }
-
-    private void registeredThenConnect(ChannelFuture registered, SocketAddress target) {
-        Channel ch = registered.channel();
-        if (registered.isSuccess()) {
-            context.connectBackend(ch, target, client.remoteAddress()).addListener(this);
-        } else {
-            ch.unsafe().closeForcibly();
-            connectDone(ch.newFailedFuture(registered.cause()));
-        }
+        context.registerAndConnect(client.eventLoop(), ch, slot.address(), client.remoteAddress(), this);
     }
 
     /** The backend connect finished (this object is the listener, so no listener is made per connect). */

@@ -10,8 +10,10 @@ import dev.pen.netty.internal.transport.ChosenTransport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.SocketAddress;
 import java.util.Collection;
@@ -122,9 +124,31 @@ public final class RelayContext {
         return dummy;
     }
 
-    /** Connects a new backend channel of a client at {@code client} with the settings in force now. */
-    ChannelFuture connectBackend(Channel ch, SocketAddress target, SocketAddress client) {
-        return backendSocket.connect(ch, target, client, backendOptions);
+    /**
+     * Registers {@code ch} on {@code loop} and connects it to {@code target} ({@code client}: the address a
+     * transparent connect is made from, or null); {@code done} hears the connect's outcome, or the failed
+     * registration once the channel is closed. Made and registered here rather than through a Bootstrap: the
+     * address is resolved, and this runs once per connect.
+     */
+    void registerAndConnect(EventLoop loop, Channel ch, SocketAddress target, SocketAddress client,
+            ChannelFutureListener done) {
+        ChannelFuture registered = loop.register(ch);
+        if (registered.isDone()) {
+            connectRegistered(registered, target, client, done); // the usual case: registered inline on this loop
+        } else {
+            registered.addListener(r -> connectRegistered(registered, target, client, done));
+        }
+    }
+
+    private void connectRegistered(ChannelFuture registered, SocketAddress target, SocketAddress client,
+            ChannelFutureListener done) {
+        Channel ch = registered.channel();
+        if (registered.isSuccess()) {
+            backendSocket.connect(ch, target, client, backendOptions).addListener(done);
+        } else {
+            ch.unsafe().closeForcibly();
+            registered.addListener(done);
+        }
     }
 
     /** The PROXY protocol settings for new connections. */
@@ -161,11 +185,13 @@ public final class RelayContext {
      * @throws io.netty.channel.ChannelException when no socket can be made (out of descriptors, say)
      */
     Channel newBackendChannel(java.net.SocketAddress target) {
-        return switch (ChosenTransport.Family.of(target)) {
+        Channel ch = switch (ChosenTransport.Family.of(target)) {
             case UNIX -> unixSockets.newChannel();
             case IPV4 -> ipv4Sockets.newChannel();
             case USUAL -> usualSockets.newChannel();
         };
+        ch.config().setConnectTimeoutMillis(connectTimeoutMillis());
+        return ch;
     }
 
     /**
@@ -185,7 +211,7 @@ public final class RelayContext {
         return http.rejected();
     }
 
-    int connectTimeoutMillis() {
+    private int connectTimeoutMillis() {
         return (int) Math.min(Integer.MAX_VALUE, selector.limits().connectTimeout().toMillis());
     }
 
