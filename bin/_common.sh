@@ -57,41 +57,59 @@ pen_java() {
     echo "$java"
 }
 
-# Class-data sharing: an archive of the classes a program loads at start-up, mapped into memory instead of
-# loaded and verified one by one, takes a good part off the JVM's start-up. The archive is made once per JVM and
-# module by a short training run of the class named in PEN_CDS_TRAINING, and made again when the module's jar is
-# newer (in a source checkout) or the jars change (installed). It is kept in MODULE/target/cds/ in a source checkout, and in the user's cache folder
-# (${XDG_CACHE_HOME:-$HOME/.cache}/pen/) for an installed distribution, whose folder may be read-only. Anything
-# going wrong only means starting without it.
-pen_cds_flags() {
-    local module=$1 java=$2 cp=$3 training=${PEN_CDS_TRAINING:-}
-    [ -n "$training" ] && [ "${PEN_CDS:-on}" != off ] || return 0
-    local jar real id dir jsa tmp
-    jar=$(pen_jar "$module")
-    real=$(readlink -f "$(command -v "$java")" 2>/dev/null) || return 0
-    id=$(printf '%s' "$real" | tr -c 'A-Za-z0-9._-' '_')
+# The folder that keeps what a JVM learns about MODULE on its first start (pen_cds_flags, pen_balancer_flags):
+# MODULE/target/cds/ in a source checkout; in an installed distribution, whose folder may be read-only, the user's
+# cache folder (${XDG_CACHE_HOME:-$HOME/.cache}/pen/), named after the install folder and its jars (names, sizes,
+# times) so that an installation replaced in place gets one of its own: the unpacked jars keep the build's
+# reproducible time, never newer. Empty when there is nowhere to keep it.
+pen_cache_dir() {
+    local module=$1
     if pen_installed; then
         [ -n "${XDG_CACHE_HOME:-}" ] || [ -n "${HOME:-}" ] || return 0
-        # Named after the install folder and its jars (names, sizes, times), so that an installation replaced in
-        # place gets an archive of its own: the unpacked jars keep the build's reproducible time, never newer.
-        dir="${XDG_CACHE_HOME:-$HOME/.cache}/pen/$({ printf '%s\n' "$PEN_HOME"; ls -l "$PEN_HOME/lib"; } \
+        echo "${XDG_CACHE_HOME:-$HOME/.cache}/pen/$({ printf '%s\n' "$PEN_HOME"; ls -l "$PEN_HOME/lib"; } \
             | cksum | cut -d' ' -f1)-$module"
     else
-        dir="$PEN_HOME/$module/target/cds"
+        echo "$PEN_HOME/$module/target/cds"
     fi
-    jsa="$dir/$id.jsa"
-    if [ ! -f "$jsa" ] || [ "$jar" -nt "$jsa" ]; then
+}
+
+# Class-data sharing: an archive of the classes a program loads at start-up, mapped into memory instead of
+# loaded and verified one by one, takes a good part off the JVM's start-up. The archive is made once per JVM and
+# module by a short training run of the class named in PEN_CDS_TRAINING, kept in DIR (pen_cache_dir), and made again
+# when the module's jar is newer (in a source checkout) or the jars change (installed). On JDK 25 and later it is an
+# AOT cache, which also holds the method profiles of the training run. Anything going wrong only means starting
+# without it; PEN_CDS=off turns it off.
+pen_cds_flags() {
+    local module=$1 java=$2 cp=$3 dir=$4 training=${PEN_CDS_TRAINING:-}
+    [ -n "$training" ] && [ "${PEN_CDS:-on}" != off ] && [ -n "$dir" ] || return 0
+    local jar real id jsa aot tmp
+    jar=$(pen_jar "$module")
+    real=$(readlink -f "$(command -v "$java")" 2>/dev/null) || return 0
+    id=${real//[^A-Za-z0-9._-]/_}
+    jsa="$dir/$id.jsa" aot="$dir/$id.aot"
+    if { [ ! -f "$jsa" ] || [ "$jar" -nt "$jsa" ]; } && { [ ! -f "$aot" ] || [ "$jar" -nt "$aot" ]; }; then
         mkdir -p "$dir" 2>/dev/null || return 0
-        tmp="$jsa.$$.tmp"
-        if "$java" -XX:ArchiveClassesAtExit="$tmp" -Xlog:cds=off -Xlog:cds+dynamic=off \
+        rm -f "$jsa" "$aot"
+        tmp="$dir/$id.$$.tmp"
+        # A JVM with an AOT cache (JDK 25 and later) also keeps the method profiles of the training run, which
+        # then relays traffic for a few seconds: the relay's hot path starts profiled and is compiled early.
+        # Other JVMs refuse the option at once and get the dynamic archive.
+        if "$java" -XX:AOTCacheOutput="$tmp" -Xlog:aot=off -Xlog:cds=off -Dpen.training.seconds=3 \
+                --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$cp" "$training" >/dev/null 2>&1 \
+                && [ -s "$tmp" ]; then
+            mv -f "$tmp" "$aot"
+        elif "$java" -XX:ArchiveClassesAtExit="$tmp" -Xlog:cds=off -Xlog:cds+dynamic=off \
                 --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$cp" "$training" >/dev/null 2>&1 \
                 && [ -s "$tmp" ]; then
             mv -f "$tmp" "$jsa"
-        else
-            rm -f "$tmp"
         fi
+        rm -f "$tmp" "$tmp".*
     fi
-    [ -f "$jsa" ] && echo "-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+    if [ -f "$aot" ]; then
+        echo "-XX:AOTCache=$aot -Xlog:aot=off -Xlog:cds=off"
+    elif [ -f "$jsa" ]; then
+        echo "-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+    fi
 }
 
 # The balancer's memory settings (bin/pen sets PEN_BALANCER=1; docs/PERFORMANCE.md, "Footprint", has the figures):
@@ -104,13 +122,24 @@ pen_cds_flags() {
 #   up to about 20 MiB while it compiles, otherwise stays with the process. The flag came with later updates of
 #   JDK 17 and 21: it is passed only when the JVM's library names it, so an older JVM still starts.
 pen_balancer_flags() {
-    local java=$1 real lib
+    local java=$1 dir=$2 real lib cache
     echo "-Xms8m -Xmx512m -XX:MaxNewSize=8m"
     real=$(readlink -f "$(command -v "$java")" 2>/dev/null) || return 0
-    lib="$(dirname "$(dirname "$real")")/lib/server/libjvm.so"
-    if grep -qF TrimNativeHeapInterval "$lib" 2>/dev/null; then
-        echo "-XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=2000"
+    # Reading libjvm.so takes some 25 ms, a tenth of the start-up: the answer is kept beside the class-data archive
+    # (pen_cds_flags), named after the JVM's path and made again when its library changes.
+    lib="${real%/*/*}/lib/server/libjvm.so"
+    cache="$dir/${real//[^A-Za-z0-9._-]/_}.trim"
+    if [ -n "$dir" ] && [ -f "$cache" ] && [ ! "$lib" -nt "$cache" ]; then
+        cat "$cache"
+        return 0
     fi
+    local flags=""
+    if grep -qF TrimNativeHeapInterval "$lib" 2>/dev/null; then
+        flags="-XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=2000"
+    fi
+    [ -n "$dir" ] && mkdir -p "$dir" 2>/dev/null && printf '%s\n' "$flags" > "$cache" 2>/dev/null
+    [ -n "$flags" ] && echo "$flags"
+    return 0
 }
 
 # Sets PEN_CMD to the command that runs MAIN_CLASS of MODULE (building it first if needed).
@@ -123,15 +152,16 @@ pen_command() {
     else
         cp="$(pen_jar "$module"):$PEN_HOME/$module/target/lib/*"
     fi
-    local java cds memory=""
+    local java dir cds memory=""
     java=$(pen_java)
-    cds=$(pen_cds_flags "$module" "$java" "$cp")
-    [ -n "${PEN_BALANCER:-}" ] && memory=$(pen_balancer_flags "$java")
+    dir=$(pen_cache_dir "$module")
+    cds=$(pen_cds_flags "$module" "$java" "$cp" "$dir")
+    [ -n "${PEN_BALANCER:-}" ] && memory=$(pen_balancer_flags "$java" "$dir")
     # shellcheck disable=SC2206 # the flags are words on purpose
     # Netty's leak detector samples buffers by wrapping them, which costs the relay on every read; tests turn
     # it on at its strictest, a running balancer does without. A JVM out of memory exits (status 3) rather than
     # carry on with threads that died half-way. PEN_JAVA_OPTS comes last, so it can override.
-    PEN_CMD=("$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xshare:auto -XX:+ExitOnOutOfMemoryError $cds
+    PEN_CMD=("$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError $cds
         $memory -Dio.netty.leakDetection.level=disabled ${PEN_JAVA_OPTS:-}
         -cp "$cp" "$main")
 }
