@@ -76,40 +76,28 @@ pen_cache_dir() {
 # Class-data sharing: an archive of the classes a program loads at start-up, mapped into memory instead of
 # loaded and verified one by one, takes a good part off the JVM's start-up. The archive is made once per JVM and
 # module by a short training run of the class named in PEN_CDS_TRAINING, kept in DIR (pen_cache_dir), and made again
-# when the module's jar is newer (in a source checkout) or the jars change (installed). On JDK 25 and later it is an
-# AOT cache, which also holds the method profiles of the training run. Anything going wrong only means starting
-# without it; PEN_CDS=off turns it off.
+# when the module's jar is newer (in a source checkout) or the jars change (installed). Anything going wrong only
+# means starting without it; PEN_CDS=off turns it off.
 pen_cds_flags() {
     local module=$1 java=$2 cp=$3 dir=$4 training=${PEN_CDS_TRAINING:-}
     [ -n "$training" ] && [ "${PEN_CDS:-on}" != off ] && [ -n "$dir" ] || return 0
-    local jar real id jsa aot tmp
+    local jar real id jsa tmp
     jar=$(pen_jar "$module")
     real=$(readlink -f "$(command -v "$java")" 2>/dev/null) || return 0
     id=${real//[^A-Za-z0-9._-]/_}
-    jsa="$dir/$id.jsa" aot="$dir/$id.aot"
-    if { [ ! -f "$jsa" ] || [ "$jar" -nt "$jsa" ]; } && { [ ! -f "$aot" ] || [ "$jar" -nt "$aot" ]; }; then
+    jsa="$dir/$id.jsa"
+    if [ ! -f "$jsa" ] || [ "$jar" -nt "$jsa" ]; then
         mkdir -p "$dir" 2>/dev/null || return 0
-        rm -f "$jsa" "$aot"
-        tmp="$dir/$id.$$.tmp"
-        # A JVM with an AOT cache (JDK 25 and later) also keeps the method profiles of the training run, which
-        # then relays traffic for a few seconds: the relay's hot path starts profiled and is compiled early.
-        # Other JVMs refuse the option at once and get the dynamic archive.
-        if "$java" -XX:AOTCacheOutput="$tmp" -Xlog:aot=off -Xlog:cds=off -Dpen.training.seconds=3 \
-                --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$cp" "$training" >/dev/null 2>&1 \
-                && [ -s "$tmp" ]; then
-            mv -f "$tmp" "$aot"
-        elif "$java" -XX:ArchiveClassesAtExit="$tmp" -Xlog:cds=off -Xlog:cds+dynamic=off \
+        tmp="$jsa.$$.tmp"
+        if "$java" -XX:ArchiveClassesAtExit="$tmp" -Xlog:cds=off -Xlog:cds+dynamic=off \
                 --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$cp" "$training" >/dev/null 2>&1 \
                 && [ -s "$tmp" ]; then
             mv -f "$tmp" "$jsa"
+        else
+            rm -f "$tmp"
         fi
-        rm -f "$tmp" "$tmp".*
     fi
-    if [ -f "$aot" ]; then
-        echo "-XX:AOTCache=$aot -Xlog:aot=off -Xlog:cds=off"
-    elif [ -f "$jsa" ]; then
-        echo "-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
-    fi
+    [ -f "$jsa" ] && echo "-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
 }
 
 # The balancer's memory settings (bin/pen sets PEN_BALANCER=1; docs/PERFORMANCE.md, "Footprint", has the figures):
@@ -161,7 +149,7 @@ pen_command() {
     # Netty's leak detector samples buffers by wrapping them, which costs the relay on every read; tests turn
     # it on at its strictest, a running balancer does without. A JVM out of memory exits (status 3) rather than
     # carry on with threads that died half-way. PEN_JAVA_OPTS comes last, so it can override.
-    PEN_CMD=("$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError $cds
+    PEN_CMD=("$java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xshare:auto -XX:+ExitOnOutOfMemoryError $cds
         $memory -Dio.netty.leakDetection.level=disabled ${PEN_JAVA_OPTS:-}
         -cp "$cp" "$main")
 }

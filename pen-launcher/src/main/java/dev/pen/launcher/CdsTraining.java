@@ -17,11 +17,6 @@ import java.util.List;
  * A short run of pen on loopback that goes through start-up, one relayed connection, the log, the status page and
  * a few control commands, then exits: the JVM records the classes it loaded into a class-data sharing archive that
  * makes later starts of {@code bin/pen} and {@code bin/penctl} faster (see {@code bin/_common.sh}).
- *
- * <p>With the system property {@code pen.training.seconds} above 0, it also relays traffic for that long before the
- * control commands (connections held open and exchanging small messages, and a new connection per message), so
- * that a JVM that keeps method profiles in its cache (JDK 25's AOT cache) starts with the relay's hot path already
- * profiled and compiles it early.
  */
 public final class CdsTraining {
     private CdsTraining() {
@@ -31,7 +26,7 @@ public final class CdsTraining {
         Path dir = Files.createTempDirectory("pen-cds");
         try (ServerSocket backend = new ServerSocket()) {
             backend.bind(new InetSocketAddress("127.0.0.1", 0));
-            Thread echo = new Thread(() -> Traffic.echo(backend), "cds-backend");
+            Thread echo = new Thread(() -> echo(backend), "cds-backend");
             echo.setDaemon(true);
             echo.start();
             int listen = freePort();
@@ -44,7 +39,6 @@ public final class CdsTraining {
             Thread main = new Thread(pen::run, "cds-pen");
             main.start();
             relayOnce(listen);
-            Traffic.run(listen, Math.min(Integer.getInteger("pen.training.seconds", 0), 60));
             for (String command : new String[] {"servers", "mode", "recent", "status", "exit"}) {
                 Penctl.run(new String[] {"127.0.0.1:" + control, command}, quiet, quiet);
             }
@@ -77,6 +71,17 @@ public final class CdsTraining {
                 return;
             } catch (IOException notYet) {
                 Thread.sleep(10);
+            }
+        }
+    }
+
+    private static void echo(ServerSocket server) {
+        while (!server.isClosed()) {
+            try (Socket s = server.accept()) {
+                InputStream in = s.getInputStream();
+                in.transferTo(s.getOutputStream());
+            } catch (IOException e) {
+                return;
             }
         }
     }
