@@ -10,6 +10,7 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.unix.Socket;
 import io.netty.channel.unix.UnixChannel;
 import java.io.IOException;
+import java.nio.channels.NotYetConnectedException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -79,12 +80,14 @@ final class ClosingFlush implements Runnable {
      * writes that may still be queued, here none), which is a measurable part of a connection's cost. The channel
      * reads its output state from the socket, so it sees the shutdown all the same.
      */
-    private static void shutdownOutput(Channel ch) {
+    static void shutdownOutput(Channel ch) {
         if (ch instanceof UnixChannel unix && unix.fd() instanceof Socket socket && ch.isActive()) {
             try {
                 socket.shutdown(false, true);
-            } catch (IOException e) {
-                ch.close(); // as the channel's own shutdown fails its promise: the peer has gone
+            } catch (IOException | NotYetConnectedException e) {
+                // The connection is gone already (reset by the peer, say), where the channel's own shutdown would
+                // only fail its promise: close it, as its read would on learning the same.
+                ch.close();
             }
         } else {
             ((DuplexChannel) ch).shutdownOutput();
