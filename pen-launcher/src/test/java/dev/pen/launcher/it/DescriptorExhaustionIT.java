@@ -378,7 +378,6 @@ class DescriptorExhaustionIT {
         });
     }
 
-    /** True, within 0.2 s, once the balancer holds every descriptor and a control client is not accepted. */
     /** True once the balancer holds every descriptor it may, awaited briefly. */
     private boolean atTheLimit() {
         try {
@@ -389,6 +388,7 @@ class DescriptorExhaustionIT {
         }
     }
 
+    /** True, within 0.2 s, once the balancer holds every descriptor and a control client is not accepted. */
     private boolean atTheLimitWithAControlClientWaiting() {
         try {
             Programs.await("the limit reached with a control client waiting", Duration.ofMillis(200),
