@@ -164,6 +164,7 @@ final class DnsLookup implements AutoCloseable {
             // Netty's own timeout ends the query; this wait only guarantees that the caller comes back.
             return answer.get(QUERY_TIMEOUT.toMillis() * 4, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
+            abandon(answer);
             Thread.currentThread().interrupt();
             throw new UnknownHostException(name + ": interrupted");
         } catch (ExecutionException e) {
@@ -171,14 +172,19 @@ final class DnsLookup implements AutoCloseable {
             throw new UnknownHostException(name + ": " + (cause instanceof UnknownHostException
                     ? "no such name" : String.valueOf(cause.getMessage())));
         } catch (TimeoutException e) {
-            answer.addListener(f -> {
-                if (f.isSuccess()) {
-                    ((List<?>) f.getNow()).forEach(ReferenceCountUtil::release);
-                }
-            });
-            answer.cancel(false);
+            abandon(answer);
             throw new UnknownHostException(name + ": no answer in " + QUERY_TIMEOUT.toMillis() * 4 + " ms");
         }
+    }
+
+    /** Gives up on an answer its caller no longer waits for: records that still come are released. */
+    private static void abandon(Future<List<DnsRecord>> answer) {
+        answer.addListener(f -> {
+            if (f.isSuccess()) {
+                ((List<?>) f.getNow()).forEach(ReferenceCountUtil::release);
+            }
+        });
+        answer.cancel(false);
     }
 
     /** Priority, weight, port and an uncompressed target name (RFC 2782 forbids compressing it). */

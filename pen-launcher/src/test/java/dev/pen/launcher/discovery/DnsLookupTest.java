@@ -3,15 +3,25 @@ package dev.pen.launcher.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pen.netty.testing.LeakCheck;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Lookups against a real dnsmasq on loopback: addresses and SRV records with their time to live. */
+/**
+ * Lookups against a real dnsmasq on loopback: addresses and SRV records with their time to live; and an answer
+ * that comes after its caller gave up, from a server on loopback that holds it back.
+ */
+@ExtendWith(LeakCheck.class)
 class DnsLookupTest {
     @TempDir
     Path dir;
@@ -55,5 +65,25 @@ class DnsLookupTest {
             assertThat(s.ttl()).isEqualTo(Duration.ofSeconds(1));
             assertThatThrownBy(() -> lookup.services("_none._tcp.svc.test")).isInstanceOf(UnknownHostException.class);
         }
+    }
+
+    @Test
+    void anAnswerThatComesAfterItsCallerWasInterruptedIsReleased() throws Exception {
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try (HeldDnsServer server = new HeldDnsServer(); DnsLookup lookup = new DnsLookup(server.address())) {
+            Future<DnsLookup.Addresses> first = caller.submit(() -> lookup.addresses("first.test"));
+            assertThat(server.awaitFirstQuestion()).as("the first question reached the server").isTrue();
+            caller.shutdownNow();
+            assertThatThrownBy(first::get).hasRootCauseInstanceOf(UnknownHostException.class)
+                    .rootCause().hasMessage("first.test: interrupted");
+            server.release();
+            // The answers come in the order they were sent, so the held one is in when the next one is.
+            assertThat(lookup.addresses("second.test").addresses())
+                    .containsExactly(InetAddress.getByName("127.0.0.9"));
+        } finally {
+            caller.shutdownNow();
+            assertThat(caller.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(LeakCheck.collect()).as("buffer leaks").isEmpty();
     }
 }
