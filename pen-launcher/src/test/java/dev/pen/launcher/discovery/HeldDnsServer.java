@@ -1,35 +1,56 @@
 package dev.pen.launcher.discovery;
 
-import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.dns.DatagramDnsQuery;
+import io.netty.handler.codec.dns.DatagramDnsQueryDecoder;
+import io.netty.handler.codec.dns.DatagramDnsResponse;
+import io.netty.handler.codec.dns.DatagramDnsResponseEncoder;
+import io.netty.handler.codec.dns.DefaultDnsRawRecord;
+import io.netty.handler.codec.dns.DnsQuestion;
+import io.netty.handler.codec.dns.DnsRecordType;
+import io.netty.handler.codec.dns.DnsSection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
-import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A DNS server on a loopback UDP port that answers every A question with {@code 127.0.0.9} (time to live 60) and
- * every other question with no record, but holds its first answer until {@link #release()}: a test can do
- * something to the asker while that answer is on its way. Stopped by {@link #close()}.
+ * A DNS server on a loopback UDP port, made of Netty's DNS codec, that answers every A question with
+ * {@code 127.0.0.9} (time to live 60) and every other question with no record, but holds its first answer until
+ * {@link #release()}: a test can do something to the asker while that answer is on its way. Stopped by
+ * {@link #close()}.
  */
 final class HeldDnsServer implements AutoCloseable {
-    private final DatagramSocket socket;
-    private final Thread thread;
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final CountDownLatch firstAsked = new CountDownLatch(1);
-    private final CountDownLatch released = new CountDownLatch(1);
+    private final Channel channel;
+    /** The first query while it is held; touched on the channel's loop only. */
+    private DatagramDnsQuery held;
+    private boolean released;
 
-    HeldDnsServer() throws SocketException {
-        socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        thread = new Thread(this::serve, "held-dns");
-        thread.setDaemon(true);
-        thread.start();
+    HeldDnsServer() throws InterruptedException {
+        channel = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+                .handler(new ChannelInitializer<NioDatagramChannel>() {
+                    @Override
+                    protected void initChannel(NioDatagramChannel ch) {
+                        ch.pipeline().addLast(new DatagramDnsQueryDecoder(), new DatagramDnsResponseEncoder(),
+                                new Answers());
+                    }
+                })
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sync().channel();
     }
 
     InetSocketAddress address() {
-        return (InetSocketAddress) socket.getLocalSocketAddress();
+        return (InetSocketAddress) channel.localAddress();
     }
 
     /** Waits until the first question has come in. */
@@ -39,66 +60,49 @@ final class HeldDnsServer implements AutoCloseable {
 
     /** Lets the first answer go. */
     void release() {
-        released.countDown();
-    }
-
-    private void serve() {
-        byte[] in = new byte[1500];
-        boolean first = true;
-        try {
-            while (!socket.isClosed()) {
-                DatagramPacket query = new DatagramPacket(in, in.length);
-                socket.receive(query);
-                if (first) {
-                    first = false;
-                    firstAsked.countDown();
-                    if (!released.await(10, TimeUnit.SECONDS)) {
-                        return;
-                    }
-                }
-                byte[] answer = answer(ByteBuffer.wrap(in, 0, query.getLength()));
-                if (answer != null) {
-                    socket.send(new DatagramPacket(answer, answer.length, query.getSocketAddress()));
-                }
+        channel.eventLoop().execute(() -> {
+            released = true;
+            if (held != null) {
+                answer(held);
+                held.release();
+                held = null;
             }
-        } catch (IOException | InterruptedException e) {
-            // closed: the test is over
+        });
+    }
+
+    private final class Answers extends SimpleChannelInboundHandler<DatagramDnsQuery> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramDnsQuery query) {
+            if (!released && held == null) {
+                held = query.retain();
+                firstAsked.countDown();
+            } else {
+                answer(query);
+            }
         }
     }
 
-    /** The answer to one query: its question echoed, and one A record when it asked for A. */
-    private static byte[] answer(ByteBuffer query) {
-        if (query.remaining() < 12) {
-            return null;
+    /** Its question echoed, and one A record when it asked for A. */
+    private void answer(DatagramDnsQuery query) {
+        DnsQuestion question = query.recordAt(DnsSection.QUESTION);
+        DatagramDnsResponse response = new DatagramDnsResponse(query.recipient(), query.sender(), query.id());
+        response.addRecord(DnsSection.QUESTION, question);
+        if (question.type() == DnsRecordType.A) {
+            response.addRecord(DnsSection.ANSWER, new DefaultDnsRawRecord(question.name(), DnsRecordType.A, 60,
+                    Unpooled.wrappedBuffer(new byte[] {127, 0, 0, 9})));
         }
-        int id = query.getShort(0) & 0xffff;
-        int at = 12;
-        while (at < query.limit() && query.get(at) != 0) {
-            at += (query.get(at) & 0xff) + 1;
-        }
-        int questionEnd = at + 5;
-        if (questionEnd > query.limit()) {
-            return null;
-        }
-        int type = query.getShort(at + 1) & 0xffff;
-        boolean a = type == 1;
-        ByteBuffer out = ByteBuffer.allocate(questionEnd + 16);
-        out.putShort((short) id).putShort((short) 0x8180).putShort((short) 1).putShort((short) (a ? 1 : 0))
-                .putShort((short) 0).putShort((short) 0);
-        out.put(query.array(), query.arrayOffset() + 12, questionEnd - 12);
-        if (a) {
-            out.putShort((short) 0xc00c).putShort((short) 1).putShort((short) 1).putInt(60).putShort((short) 4)
-                    .put(new byte[] {127, 0, 0, 9});
-        }
-        byte[] bytes = new byte[out.position()];
-        out.flip().get(bytes);
-        return bytes;
+        channel.writeAndFlush(response);
     }
 
     @Override
     public void close() throws InterruptedException {
-        released.countDown();
-        socket.close();
-        thread.join(10_000);
+        channel.eventLoop().submit(() -> {
+            if (held != null) {
+                held.release();
+                held = null;
+            }
+        }).sync();
+        channel.close().sync();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
 }

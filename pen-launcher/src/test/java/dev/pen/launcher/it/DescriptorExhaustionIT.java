@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -378,21 +379,19 @@ class DescriptorExhaustionIT {
         });
     }
 
-    /** True once the balancer holds every descriptor it may, awaited briefly. */
+    /** True once the balancer holds every descriptor it may, within 0.2 s. */
     private boolean atTheLimit() {
-        try {
-            Programs.await("the limit reached", Duration.ofMillis(200), () -> descriptors() >= NOFILE);
-            return true;
-        } catch (AssertionError notYet) {
-            return false;
-        }
+        return holdsSoon(() -> descriptors() >= NOFILE);
     }
 
     /** True, within 0.2 s, once the balancer holds every descriptor and a control client is not accepted. */
     private boolean atTheLimitWithAControlClientWaiting() {
+        return holdsSoon(() -> descriptors() >= NOFILE && waiting(controlPort) > 0);
+    }
+
+    private static boolean holdsSoon(BooleanSupplier condition) {
         try {
-            Programs.await("the limit reached with a control client waiting", Duration.ofMillis(200),
-                    () -> descriptors() >= NOFILE && waiting(controlPort) > 0);
+            Programs.await("the limit", Duration.ofMillis(200), condition);
             return true;
         } catch (AssertionError notYet) {
             return false;
